@@ -1,0 +1,149 @@
+"""SQL that turns a raw all-text staging table into typed, validated rows.
+
+Normalisation runs inside DuckDB (vectorised), never row by row in Python. The macros are
+TEMP objects, created per connection, so they never become part of a warehouse file.
+"""
+
+from __future__ import annotations
+
+from etl.sources import ColumnSpec, SourceSpec
+
+_FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000\u00a0"
+_HALF = "".join(chr(c) for c in range(0x21, 0x7F)) + "  "
+
+
+def lit(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+# 2022-03-05, 2022.3.5, 2022/03/05, 2022年3月5日, each with an optional 14:03[:00] or 14时03分.
+_YMD_HMS = r"^(\d{4})\D{1,2}(\d{1,2})\D{1,2}(\d{1,2})\D*(?:(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2}))?)?"
+
+MISSING = ("", "—", "——", "-", "--", "/", "\\", "NULL", "null", "None", "nan", "NaN", "#N/A")
+MISSING_VALUE = (*MISSING, "无", "暂无")
+_TOTAL_RE = r"(合计|小计|总计|累计|填表人|审核人|制表人|制表|填报人|负责人|统计人)"
+
+MACROS = f"""
+CREATE OR REPLACE TEMP MACRO kpi_fold(s) AS
+    CASE WHEN strlen(s) = length(s) THEN trim(s) ELSE trim(translate(s, {lit(_FULL)}, {lit(_HALF)})) END;
+CREATE OR REPLACE TEMP MACRO kpi_text(t) AS
+    CASE WHEN t IN ({", ".join(lit(m) for m in MISSING)}) THEN NULL ELSE t END;
+CREATE OR REPLACE TEMP MACRO kpi_value(t) AS
+    CASE WHEN t IN ({", ".join(lit(m) for m in MISSING_VALUE)}) THEN NULL ELSE t END;
+CREATE OR REPLACE TEMP MACRO kpi_key(t) AS
+    lower(regexp_replace(t, '\\s+', '', 'g'));
+CREATE OR REPLACE TEMP MACRO kpi_id(t) AS
+    CASE WHEN t IN ({", ".join(lit(m) for m in MISSING)}) THEN NULL
+         WHEN contains(t, '(') OR contains(t, '[') OR contains(t, '【') OR contains(t, '〔')
+         THEN regexp_replace(t, '[\\[【(〔]\\s*((?:19|20)\\d{{2}})\\s*[\\]】)〕]', '〔\\1〕', 'g')
+         ELSE t END;
+CREATE OR REPLACE TEMP MACRO kpi_num_text(t, scale) AS
+    TRY_CAST(regexp_extract(replace(t, ',', ''), '-?\\d+(?:\\.\\d+)?') AS DOUBLE)
+        * CASE WHEN contains(t, '万') THEN 10000 ELSE scale END
+        / CASE WHEN contains(t, '%') THEN 100 ELSE 1 END;
+CREATE OR REPLACE TEMP MACRO kpi_num(t, scale) AS
+    coalesce(TRY_CAST(t AS DOUBLE) * scale, CASE WHEN kpi_value(t) IS NOT NULL THEN kpi_num_text(t, scale) END);
+CREATE OR REPLACE TEMP MACRO kpi_ymd(y, m, d, hh, mi, ss) AS
+    try_strptime(y || '-' || m || '-' || d || ' ' || coalesce(nullif(hh, ''), '0') || ':'
+                 || coalesce(nullif(mi, ''), '0') || ':' || coalesce(nullif(ss, ''), '0'), '%Y-%m-%d %H:%M:%S');
+CREATE OR REPLACE TEMP MACRO kpi_ts_parts(t, y) AS
+    CASE
+        WHEN regexp_full_match(t, '\\d{{5}}(?:\\.\\d+)?') AND TRY_CAST(t AS DOUBLE) BETWEEN 20000 AND 80000
+            THEN TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(TRY_CAST(t AS DOUBLE) * 86400e6) AS BIGINT))
+        WHEN regexp_full_match(t, '\\d{{8}}') THEN try_strptime(t, '%Y%m%d')
+        WHEN regexp_matches(t, '^\\d{{4}}\\D{{1,2}}\\d{{1,2}}\\D{{1,2}}\\d{{1,2}}')
+            THEN list_transform(
+                [regexp_extract(t, {lit(_YMD_HMS)}, ['y', 'm', 'd', 'hh', 'mi', 'ss'])],
+                lambda p: kpi_ymd(p.y, p.m, p.d, p.hh, p.mi, p.ss))[1]
+        WHEN y IS NOT NULL AND regexp_matches(t, '^\\d{{1,2}}月\\d{{1,2}}日')
+            THEN list_transform(
+                [regexp_extract(t, '^(\\d{{1,2}})月(\\d{{1,2}})日\\D*(?:(\\d{{1,2}})[:时](\\d{{1,2}}))?',
+                                ['m', 'd', 'hh', 'mi'])],
+                lambda p: kpi_ymd(CAST(y AS VARCHAR), p.m, p.d, p.hh, p.mi, ''))[1]
+    END;
+CREATE OR REPLACE TEMP MACRO kpi_ts(t, y) AS
+    coalesce(try_strptime(t, '%Y-%m-%d %H:%M:%S'), try_strptime(t, '%Y-%m-%d'),
+             CASE WHEN kpi_value(t) IS NOT NULL THEN kpi_ts_parts(t, y) END);
+CREATE OR REPLACE TEMP MACRO kpi_bool(t) AS
+    CASE WHEN kpi_key(t) IN ('是', 'y', 'yes', 'true', '1', '√', '有') THEN TRUE
+         WHEN kpi_key(t) IN ('否', 'n', 'no', 'false', '0', '×', 'x', '无') THEN FALSE END;
+CREATE OR REPLACE TEMP MACRO kpi_stage(t) AS
+    nullif(trim(kpi_text(t), '[]【】()〔〕 '), '');
+CREATE OR REPLACE TEMP MACRO kpi_is_footer(row_text) AS
+    regexp_matches(row_text, {lit(_TOTAL_RE)});
+"""
+
+LOOKUP_KINDS = {"town": "town", "unit": "unit", "category": "category", "channel": "channel"}
+
+
+def _value_map(col: ColumnSpec, expr: str) -> str:
+    cases = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in col.values.items())
+    return f"CASE {expr} {cases} ELSE {expr} END"
+
+
+def typed_expression(col: ColumnSpec, raw: str, lookup: str, scale: str, year: str) -> str:
+    """SQL for the typed value of one column, given its folded text (``kpi_fold``) and its lookup."""
+    match col.kind:
+        case "text":
+            expr = f"kpi_text({raw})"
+            return _value_map(col, expr) if col.values else expr
+        case "id":
+            return f"kpi_id({raw})"
+        case "ts":
+            return f"kpi_ts({raw}, {year})"
+        case "date":
+            return f"CAST(kpi_ts({raw}, {year}) AS DATE)"
+        case "int":
+            return f"CAST(round(kpi_num({raw}, 1)) AS BIGINT)"
+        case "num":
+            return f"kpi_num({raw}, {scale})"
+        case "bool":
+            return f"kpi_bool({raw})"
+        case "stage":
+            return f"kpi_stage({raw})"
+        case "town" | "unit":
+            return lookup
+        case "category" | "channel":
+            return f"coalesce({lookup}, kpi_text({raw}))"
+        case "dept":
+            return f"kpi_text({raw})"
+    raise ValueError(f"unknown column kind {col.kind}")
+
+
+def problem_expression(col: ColumnSpec, raw: str, typed: str) -> str | None:
+    """SQL for why a value is unusable (NULL when fine), given its folded text; None if it cannot fail."""
+    checks: list[str] = []
+    if col.required:
+        checks.append(f"WHEN kpi_text({raw}) IS NULL THEN 'required value missing'")
+    if col.kind in ("ts", "date"):
+        checks.append(f"WHEN kpi_value({raw}) IS NOT NULL AND {typed} IS NULL THEN 'not a date'")
+    elif col.kind in ("int", "num"):
+        checks.append(f"WHEN kpi_value({raw}) IS NOT NULL AND {typed} IS NULL THEN 'not a number'")
+    elif col.kind in ("town", "unit") and col.required:
+        what = "town" if col.kind == "town" else "city unit"
+        checks.append(f"WHEN {typed} IS NULL THEN 'unknown {what}'")
+    elif col.kind == "bool":
+        checks.append(f"WHEN kpi_text({raw}) IS NOT NULL AND {typed} IS NULL THEN 'expected 是 or 否'")
+    elif col.values and col.required:
+        allowed = "、".join(dict.fromkeys(col.values.values()))
+        checks.append(
+            f"WHEN kpi_text({raw}) NOT IN ({', '.join(lit(k) for k in col.values)}) "
+            f"THEN 'unexpected value (expected {allowed})'"
+        )
+    if not checks:
+        return None
+    return "CASE " + " ".join(checks) + " END"
+
+
+def version_expression(spec: SourceSpec, typed: dict[str, str]) -> str:
+    """A sortable text that orders versions of one key: latest timestamp, then status, then content."""
+    parts = []
+    if spec.version:
+        stamps = ", ".join(f"CAST({typed[c]} AS TIMESTAMP)" for c in spec.version)
+        latest = f"greatest({stamps})" if len(spec.version) > 1 else stamps
+        parts.append(f"coalesce(strftime({latest}, '%Y%m%d%H%M%S'), '00000000000000')")
+    if spec.status:
+        ranks = " ".join(f"WHEN {lit(k)} THEN {v}" for k, v in spec.status_rank.items())
+        parts.append(f"lpad(CAST(coalesce(CASE {typed[spec.status]} {ranks} END, 0) AS VARCHAR), 2, '0')")
+    return " || '|' || ".join(parts) if parts else "''"

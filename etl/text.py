@@ -1,0 +1,66 @@
+"""Text normalisation shared by the readers and the header matcher (Python side).
+
+Bulk value normalisation happens in SQL (see ``etl/sql/macros.sql``); these helpers
+cover headers, title rows and spreadsheet cells, which are few.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+_SPACE_RE = re.compile(r"[\s\u3000\u00a0\ufeff]+")
+_BRACKETS = str.maketrans({"（": "(", "）": ")", "[": "(", "]": ")", "【": "(", "】": ")", "〔": "(", "〕": ")"})
+
+
+def nfkc(text: str) -> str:
+    """NFKC-normalise and trim, folding ideographic spaces and NBSP to plain spaces."""
+    return _SPACE_RE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def header_key(text: str) -> str:
+    """Comparable form of a column header: NFKC, no spaces, one bracket style, no markers."""
+    key = _SPACE_RE.sub("", unicodedata.normalize("NFKC", text)).translate(_BRACKETS)
+    return key.strip("*:：").lower()
+
+
+def cell_text(value: object) -> str | None:
+    """A spreadsheet cell as the text a CSV export of it would hold (None when empty)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return None
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    text = str(value).strip()
+    return text or None
+
+
+_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+_ASOF_RE = re.compile(r"截[至止]\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_UNIT_RE = re.compile(r"单位\s*[:：]\s*(万元|元|万㎡|万m2|㎡|m2|平方米)")
+
+
+def title_context(lines: list[str]) -> dict[str, object]:
+    """Facts a title block states for the whole table: year, as-of date and unit."""
+    context: dict[str, object] = {}
+    for raw in lines:
+        line = unicodedata.normalize("NFKC", raw)
+        if "year" not in context and (m := _YEAR_RE.search(line)):
+            context["year"] = int(m.group(1))
+        if "as_of" not in context and (m := _ASOF_RE.search(line)):
+            y, mo, d = (int(g) for g in m.groups())
+            context["as_of"] = dt.date(y, mo, d).isoformat()
+        if "unit" not in context and (m := _UNIT_RE.search(line)):
+            context["unit_scale"] = 10000 if m.group(1).startswith("万") else 1
+            context["unit"] = m.group(1)
+    return context
