@@ -24,7 +24,14 @@ import pyarrow as pa
 from etl.detect import DetectError, Detection, detect
 from etl.readers import SUPPORTED_SUFFIXES, ReadError, Table, read_tables
 from etl.sources import SOURCES_BY_NAME, ColumnSpec, SourceSpec
-from etl.sqlgen import LOOKUP_KINDS, MACROS, lit, problem_expression, typed_expression, version_expression
+from etl.sqlgen import (
+    LOOKUP_KINDS,
+    MACROS,
+    lit,
+    problem_expression,
+    typed_expression,
+    version_expression,
+)
 from etl.text import header_key
 from warehouse import store
 
@@ -115,16 +122,20 @@ def _unit_scale(col: ColumnSpec, header: str | None, context: dict[str, object])
     return 1
 
 
-def _staging_sql(det: Detection, source_sql: str, maps: dict[str, str]) -> str:
-    """CREATE TEMP TABLE staged: raw text, typed values, and the skip / ok flags of every row.
+def _staging_sql(
+    det: Detection, source_sql: str, width: int, maps: dict[str, str], table: str = "staged", keep_text: bool = False
+) -> str:
+    """CREATE TEMP TABLE of typed values and the skip / ok flags of every row, in file order.
 
-    Three layers keep the expanded SQL small: fold each raw cell once (``t_*``), type the folded
-    text, then judge the typed row.
+    Layers keep the expanded SQL small: trim each raw cell once (``t*``), type the text,
+    then judge the typed row. The folded text (``t_*``) is kept only with ``keep_text``: it is
+    needed to describe rejects, and copying every string costs as much as typing it.
     """
     spec = det.spec
     year = str(det.context["year"]) if "year" in det.context else "NULL"
     mapped = sorted(set(det.columns.values()))
-    fold = ", ".join(f"f{j}, kpi_fold(f{j}) AS t{j}" for j in mapped)
+    # Readers fold full-width characters (etl.text.fold_width), so trimming is all that is left.
+    fold = ", ".join(f"trim(f{j}) AS t{j}" for j in mapped)
     typed: list[str] = []
     problems: list[str] = []
     for col in spec.columns:
@@ -141,7 +152,7 @@ def _staging_sql(det: Detection, source_sql: str, maps: dict[str, str]) -> str:
         expr = typed_expression(col, text, lookup, scale, year)
         if col.from_title and det.context.get(col.from_title):
             expr = f"coalesce({expr}, DATE {lit(str(det.context[col.from_title]))})"
-        typed.append(f"f{j} AS r_{col.name}, {text} AS t_{col.name}, ({expr})::{_sql_type(col)} AS {col.name}")
+        typed.append(f"{text} AS t_{col.name}, ({expr})::{_sql_type(col)} AS {col.name}")
         if col.kind == "dept":
             typed.append(f"(({maps.get('bureau', 'MAP {}')})[kpi_key({text})] IS NOT NULL) AS is_bureau")
         if col.town_of:
@@ -150,17 +161,20 @@ def _staging_sql(det: Detection, source_sql: str, maps: dict[str, str]) -> str:
         if problem:
             problems.append(problem)
     key_cell = f"t{det.columns[spec.key[0]]}"
-    first_cells = ", ".join(f"f{j}" for j in range(min(max(mapped) + 1, 4)))
+    first_cells = ", ".join(f"f{j}" for j in range(min(width, 4)))  # where 合计 usually sits
     keys = ", ".join(f"t{det.columns[k]}" for k in spec.key)
     all_empty = " AND ".join(f"kpi_text(t{j}) IS NULL" for j in mapped)
-    skip = (
-        f"CASE WHEN kpi_text({key_cell}) IS NULL OR kpi_is_footer({key_cell}) "
-        f"THEN ({all_empty}) OR kpi_is_footer(concat_ws('|', {first_cells}, {keys})) ELSE FALSE END"
-    )
+    suspect = f"kpi_text({key_cell}) IS NULL OR kpi_is_footer({key_cell})"
+    blank = f"CASE WHEN {suspect} THEN {all_empty} ELSE FALSE END"
+    footer = f"kpi_is_footer(concat_ws('|', {first_cells}, {keys}))"
+    skip = f"CASE WHEN {suspect} THEN ({all_empty}) OR {footer} ELSE FALSE END"
     ok = f"coalesce({', '.join(problems)}) IS NULL" if problems else "TRUE"
+    texts = ", ".join(f"t_{c}" for c in det.columns)
+    columns = "*" if keep_text else f"* EXCLUDE ({texts})"
     return (
-        f"CREATE OR REPLACE TEMP TABLE staged AS SELECT *, {ok} AS _ok FROM ("
-        f"SELECT {', '.join(typed)}, {skip} AS _skip FROM (SELECT {fold} FROM {source_sql}))"
+        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {columns}, {ok} AS _ok FROM ("
+        f"SELECT {', '.join(typed)}, {skip} AS _skip, {blank} AS _blank FROM (SELECT {first_cells}, {fold} FROM "
+        f"{source_sql}))"
     )
 
 
@@ -192,8 +206,8 @@ def _rejects_sql(det: Detection, load_id: int, sha: str, file_name: str, sheet: 
         if problem:
             parts.append(
                 f"SELECT rowid + {offset} AS row_no, {lit(col.name)} AS column_name, "
-                f"{lit(det.headers[col.name])} AS header, r_{col.name} AS value, {problem} AS reason "
-                "FROM staged WHERE NOT _skip AND NOT _ok"
+                f"{lit(det.headers[col.name])} AS header, t_{col.name} AS value, {problem} AS reason "
+                "FROM staged_text WHERE NOT _skip AND NOT _ok"
             )
     if not parts:
         return ""
@@ -205,31 +219,47 @@ def _rejects_sql(det: Detection, load_id: int, sha: str, file_name: str, sheet: 
 
 
 def _merge(con: duckdb.DuckDBPyConnection, spec: SourceSpec, load_id: int, offset: int) -> tuple[int, int]:
-    """Merge staged good rows into the fact table; returns (new keys, replaced rows)."""
+    """Merge staged good rows into the fact table; returns (new keys, replaced rows).
+
+    Per key the greatest (_version, _row_hash) wins, within the file and against the table, so
+    the result does not depend on load order. An empty fact table takes the rows directly.
+    """
     cols = fact_columns(spec)
     col_list = ", ".join(cols)
     version = version_expression(spec, {c: c for c in cols})
+    key_list = ", ".join(spec.key)
     keys = " AND ".join(f"f.{k} = w.{k}" for k in spec.key)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE winners AS SELECT {col_list}, _row_no, _version, _row_hash FROM ("
+    good = (
         f"SELECT {col_list}, rowid + {offset} AS _row_no, {version} AS _version, hash({col_list}) AS _row_hash "
-        f"FROM staged WHERE NOT _skip AND _ok) "
-        f"QUALIFY row_number() OVER (PARTITION BY {', '.join(spec.key)} ORDER BY _version DESC, _row_hash DESC) = 1"
+        "FROM staged WHERE NOT _skip AND _ok"
     )
+    dups = con.execute(
+        f"SELECT count(*) - count(DISTINCT ({key_list})) FROM staged WHERE NOT _skip AND _ok"
+    ).fetchone()[0]
+    if dups:
+        good = f"{good} QUALIFY row_number() OVER (PARTITION BY {key_list} ORDER BY _version DESC, _row_hash DESC) = 1"
+    insert = f"INSERT INTO {spec.table} ({col_list}, _row_no, _version, _row_hash, _load_id) "
+    if con.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {spec.table})").fetchone()[0]:
+        inserted = con.execute(f"{insert} SELECT *, {load_id} FROM ({good})").fetchone()[0]
+        return inserted, 0
+    con.execute(f"CREATE OR REPLACE TEMP TABLE winners AS {good}")
     replaced = con.execute(
         f"DELETE FROM {spec.table} AS f USING winners AS w WHERE {keys} AND "
         "(w._version > f._version OR (w._version = f._version AND w._row_hash > f._row_hash))"
     ).fetchone()[0]
     inserted = con.execute(
-        f"INSERT INTO {spec.table} ({col_list}, _load_id, _row_no, _version, _row_hash) "
-        f"SELECT {', '.join('w.' + c for c in cols)}, {load_id}, w._row_no, w._version, w._row_hash "
-        f"FROM winners AS w WHERE NOT EXISTS (SELECT 1 FROM {spec.table} AS f WHERE {keys})"
+        f"{insert} SELECT w.*, {load_id} FROM winners AS w "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {spec.table} AS f WHERE {keys})"
     ).fetchone()[0]
     return inserted - replaced, replaced
 
 
+def _source_width(table: Table, det: Detection) -> int:
+    return max(table.width, max(det.columns.values()) + 1)
+
+
 def _source_sql(con: duckdb.DuckDBPyConnection, table: Table, det: Detection) -> str:
-    width = max(table.width, max(det.columns.values()) + 1)
+    width = _source_width(table, det)
     if table.rows is not None:
         body = table.rows[det.data_start:]
         arrays = {f"f{j}": pa.array([r[j] if j < len(r) else None for r in body], pa.string()) for j in range(width)}
@@ -262,19 +292,22 @@ def _load_table(
         in_transaction = False
         try:
             # Staged outside the transaction: rowids of a committed temp table count rows from 0.
-            con.execute(_staging_sql(det, _source_sql(con, table, det), maps))
-            con.execute("BEGIN")
-            in_transaction = True
+            source, width = _source_sql(con, table, det), _source_width(table, det)
+            con.execute(_staging_sql(det, source, width, maps))
             counts = con.execute(
                 "SELECT count(*) FILTER (WHERE NOT _skip AND _ok), count(*) FILTER (WHERE NOT _skip AND NOT _ok), "
-                "count(*) FILTER (WHERE _skip AND NOT (" + " AND ".join(
-                    f"kpi_text(t_{c}) IS NULL" for c in det.columns) + ")) FROM staged"
+                "count(*) FILTER (WHERE _skip AND NOT _blank) FROM staged"
             ).fetchone()
             result.rows_loaded, result.rows_rejected, result.rows_skipped = (int(v) for v in counts)
             result.rows_in = result.rows_loaded + result.rows_rejected
+            rejects = _rejects_sql(det, load_id, sha, file.name, table.sheet, offset)
+            if rejects and result.rows_rejected:
+                # Read the table again, keeping text, only when there is something to describe.
+                con.execute(_staging_sql(det, source, width, maps, "staged_text", keep_text=True))
+            con.execute("BEGIN")
+            in_transaction = True
             con.execute("DELETE FROM rejects WHERE file_sha256 = ? AND coalesce(sheet, '') = ?",
                         [sha, table.sheet or ""])
-            rejects = _rejects_sql(det, load_id, sha, file.name, table.sheet, offset)
             if rejects and result.rows_rejected:
                 con.execute(rejects)
             result.rows_new, result.rows_replaced = _merge(con, det.spec, load_id, offset)
@@ -287,7 +320,7 @@ def _load_table(
                 con.execute("ROLLBACK")
             raise
         finally:
-            con.execute("DROP TABLE IF EXISTS staged; DROP TABLE IF EXISTS winners")
+            con.execute("DROP TABLE IF EXISTS staged; DROP TABLE IF EXISTS staged_text; DROP TABLE IF EXISTS winners")
             if table.rows is not None:
                 con.unregister("sheet_rows")
     except (DetectError, duckdb.Error) as exc:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from etl.sources import ColumnSpec, SourceSpec
 
+# kpi_fold is the SQL twin of etl.text.fold_width, for values that did not come through a reader.
 _FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000\u00a0"
 _HALF = "".join(chr(c) for c in range(0x21, 0x7F)) + "  "
+FULL_WIDTH_RE = f"[{chr(0xFF01)}-{chr(0xFF5E)}\u3000\u00a0]"
 
 
 def lit(text: str) -> str:
@@ -26,20 +28,21 @@ _TOTAL_RE = r"(合计|小计|总计|累计|填表人|审核人|制表人|制表|
 
 MACROS = f"""
 CREATE OR REPLACE TEMP MACRO kpi_fold(s) AS
-    CASE WHEN strlen(s) = length(s) THEN trim(s) ELSE trim(translate(s, {lit(_FULL)}, {lit(_HALF)})) END;
+    CASE WHEN regexp_matches(s, {lit(FULL_WIDTH_RE)}) THEN trim(translate(s, {lit(_FULL)}, {lit(_HALF)}))
+         ELSE trim(s) END;
 CREATE OR REPLACE TEMP MACRO kpi_text(t) AS
-    CASE WHEN t IN ({", ".join(lit(m) for m in MISSING)}) THEN NULL ELSE t END;
+    CASE WHEN strlen(t) > 6 THEN t WHEN t IN ({", ".join(lit(m) for m in MISSING)}) THEN NULL ELSE t END;
 CREATE OR REPLACE TEMP MACRO kpi_value(t) AS
-    CASE WHEN t IN ({", ".join(lit(m) for m in MISSING_VALUE)}) THEN NULL ELSE t END;
+    CASE WHEN strlen(t) > 6 THEN t WHEN t IN ({", ".join(lit(m) for m in MISSING_VALUE)}) THEN NULL ELSE t END;
 CREATE OR REPLACE TEMP MACRO kpi_key(t) AS
     lower(regexp_replace(t, '\\s+', '', 'g'));
 CREATE OR REPLACE TEMP MACRO kpi_id(t) AS
     CASE WHEN t IN ({", ".join(lit(m) for m in MISSING)}) THEN NULL
          WHEN contains(t, '(') OR contains(t, '[') OR contains(t, '【') OR contains(t, '〔')
-         THEN regexp_replace(t, '[\\[【(〔]\\s*((?:19|20)\\d{{2}})\\s*[\\]】)〕]', '〔\\1〕', 'g')
+         THEN regexp_replace(t, '\\s*[\\[【(〔]\\s*((?:19|20)\\d{{2}})\\s*[\\]】)〕]\\s*', '〔\\1〕', 'g')
          ELSE t END;
 CREATE OR REPLACE TEMP MACRO kpi_num_text(t, scale) AS
-    TRY_CAST(regexp_extract(replace(t, ',', ''), '-?\\d+(?:\\.\\d+)?') AS DOUBLE)
+    TRY_CAST(regexp_extract(regexp_replace(t, '[,，]', '', 'g'), '-?\\d+(?:\\.\\d+)?') AS DOUBLE)
         * CASE WHEN contains(t, '万') THEN 10000 ELSE scale END
         / CASE WHEN contains(t, '%') THEN 100 ELSE 1 END;
 CREATE OR REPLACE TEMP MACRO kpi_num(t, scale) AS
@@ -83,7 +86,7 @@ def _value_map(col: ColumnSpec, expr: str) -> str:
 
 
 def typed_expression(col: ColumnSpec, raw: str, lookup: str, scale: str, year: str) -> str:
-    """SQL for the typed value of one column, given its folded text (``kpi_fold``) and its lookup."""
+    """SQL for the typed value of one column, given its trimmed, width-folded text and its lookup."""
     match col.kind:
         case "text":
             expr = f"kpi_text({raw})"
