@@ -19,8 +19,14 @@ def lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-# 2022-03-05, 2022.3.5, 2022/03/05, 2022年3月5日, each with an optional 14:03[:00] or 14时03分.
-_YMD_HMS = r"^(\d{4})\D{1,2}(\d{1,2})\D{1,2}(\d{1,2})\D*(?:(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2}))?)?"
+# Every date and time layout the exports use; %m, %d and %H also take one digit (2022.3.5 8:30).
+DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d",
+    "%Y.%m.%d %H:%M:%S", "%Y.%m.%d %H:%M", "%Y.%m.%d", "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日%H:%M", "%Y年%m月%d日 %H时%M分", "%Y年%m月%d日", "%Y%m%d", "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+)
+_FORMATS = "[" + ", ".join(lit(f) for f in DATE_FORMATS) + "]"
 
 MISSING = ("", "—", "——", "-", "--", "/", "\\", "NULL", "null", "None", "nan", "NaN", "#N/A")
 MISSING_VALUE = (*MISSING, "无", "暂无")
@@ -47,27 +53,16 @@ CREATE OR REPLACE TEMP MACRO kpi_num_text(t, scale) AS
         / CASE WHEN contains(t, '%') THEN 100 ELSE 1 END;
 CREATE OR REPLACE TEMP MACRO kpi_num(t, scale) AS
     coalesce(TRY_CAST(t AS DOUBLE) * scale, CASE WHEN kpi_value(t) IS NOT NULL THEN kpi_num_text(t, scale) END);
-CREATE OR REPLACE TEMP MACRO kpi_ymd(y, m, d, hh, mi, ss) AS
-    try_strptime(y || '-' || m || '-' || d || ' ' || coalesce(nullif(hh, ''), '0') || ':'
-                 || coalesce(nullif(mi, ''), '0') || ':' || coalesce(nullif(ss, ''), '0'), '%Y-%m-%d %H:%M:%S');
-CREATE OR REPLACE TEMP MACRO kpi_ts_parts(t, y) AS
-    CASE
-        WHEN regexp_full_match(t, '\\d{{5}}(?:\\.\\d+)?') AND TRY_CAST(t AS DOUBLE) BETWEEN 20000 AND 80000
-            THEN TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(TRY_CAST(t AS DOUBLE) * 86400e6) AS BIGINT))
-        WHEN regexp_full_match(t, '\\d{{8}}') THEN try_strptime(t, '%Y%m%d')
-        WHEN regexp_matches(t, '^\\d{{4}}\\D{{1,2}}\\d{{1,2}}\\D{{1,2}}\\d{{1,2}}')
-            THEN list_transform(
-                [regexp_extract(t, {lit(_YMD_HMS)}, ['y', 'm', 'd', 'hh', 'mi', 'ss'])],
-                lambda p: kpi_ymd(p.y, p.m, p.d, p.hh, p.mi, p.ss))[1]
-        WHEN y IS NOT NULL AND regexp_matches(t, '^\\d{{1,2}}月\\d{{1,2}}日')
-            THEN list_transform(
-                [regexp_extract(t, '^(\\d{{1,2}})月(\\d{{1,2}})日\\D*(?:(\\d{{1,2}})[:时](\\d{{1,2}}))?',
-                                ['m', 'd', 'hh', 'mi'])],
-                lambda p: kpi_ymd(CAST(y AS VARCHAR), p.m, p.d, p.hh, p.mi, ''))[1]
-    END;
 CREATE OR REPLACE TEMP MACRO kpi_ts(t, y) AS
-    coalesce(try_strptime(t, '%Y-%m-%d %H:%M:%S'), try_strptime(t, '%Y-%m-%d'),
-             CASE WHEN kpi_value(t) IS NOT NULL THEN kpi_ts_parts(t, y) END);
+    coalesce(
+        try_strptime(t, {_FORMATS}),
+        CASE
+            WHEN kpi_value(t) IS NULL THEN NULL
+            WHEN TRY_CAST(t AS DOUBLE) BETWEEN 20000 AND 80000  -- an Excel serial day number
+                THEN TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(TRY_CAST(t AS DOUBLE) * 86400e6) AS BIGINT))
+            WHEN y IS NOT NULL AND contains(t, '月') AND NOT contains(t, '年')  -- 3月5日: the year is in the title
+                THEN try_strptime(CAST(y AS VARCHAR) || '年' || t, {_FORMATS})
+        END);
 CREATE OR REPLACE TEMP MACRO kpi_bool(t) AS
     CASE WHEN kpi_key(t) IN ('是', 'y', 'yes', 'true', '1', '√', '有') THEN TRUE
          WHEN kpi_key(t) IN ('否', 'n', 'no', 'false', '0', '×', 'x', '无') THEN FALSE END;
