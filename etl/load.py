@@ -150,6 +150,8 @@ def _staging_sql(
         kind = LOOKUP_KINDS.get(col.kind)
         lookup = f"({maps.get(kind, 'MAP {}')})[kpi_key({text})]" if kind else ""
         expr = typed_expression(col, text, lookup, scale, year)
+        if col.town_of:  # a town under any alias is stored under its one name, so keys agree
+            expr = f"coalesce(({maps.get('town_name', 'MAP {}')})[kpi_key({text})], {expr})"
         if col.from_title and det.context.get(col.from_title):
             expr = f"coalesce({expr}, DATE {lit(str(det.context[col.from_title]))})"
         typed.append(f"{text} AS t_{col.name}, ({expr})::{_sql_type(col)} AS {col.name}")
@@ -160,13 +162,14 @@ def _staging_sql(
         problem = problem_expression(col, f"t_{col.name}", col.name)
         if problem:
             problems.append(problem)
-    key_cell = f"t{det.columns[spec.key[0]]}"
+    key_cols = [det.columns[k] for k in spec.key if k in det.columns]  # a key part may come from the title
+    key_cell = f"t{key_cols[0]}"
     first_cells = ", ".join(f"f{j}" for j in range(min(width, 4)))  # where 合计 usually sits
-    keys = ", ".join(f"t{det.columns[k]}" for k in spec.key)
+    keys = ", ".join(f"t{j}" for j in key_cols)
     all_empty = " AND ".join(f"kpi_text(t{j}) IS NULL" for j in mapped)
     suspect = f"kpi_text({key_cell}) IS NULL OR kpi_is_footer({key_cell})"
-    blank = f"CASE WHEN {suspect} THEN {all_empty} ELSE FALSE END"
     footer = f"kpi_is_footer(concat_ws('|', {first_cells}, {keys}))"
+    blank = f"CASE WHEN {suspect} THEN ({all_empty}) AND NOT {footer} ELSE FALSE END"
     skip = f"CASE WHEN {suspect} THEN ({all_empty}) OR {footer} ELSE FALSE END"
     ok = f"coalesce({', '.join(problems)}) IS NULL" if problems else "TRUE"
     texts = ", ".join(f"t_{c}" for c in det.columns)
@@ -183,6 +186,12 @@ _TYPES = {"ts": "TIMESTAMP", "date": "DATE", "int": "BIGINT", "num": "DECIMAL(18
 
 def _sql_type(col: ColumnSpec) -> str:
     return _TYPES.get(col.kind, "VARCHAR")
+
+
+def _row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple:
+    """The single row of a query, fully fetched (an unfinished result blocks later statements)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0]
 
 
 def fact_columns(spec: SourceSpec) -> list[str]:
@@ -233,24 +242,24 @@ def _merge(con: duckdb.DuckDBPyConnection, spec: SourceSpec, load_id: int, offse
         f"SELECT {col_list}, rowid + {offset} AS _row_no, {version} AS _version, hash({col_list}) AS _row_hash "
         "FROM staged WHERE NOT _skip AND _ok"
     )
-    dups = con.execute(
-        f"SELECT count(*) - count(DISTINCT ({key_list})) FROM staged WHERE NOT _skip AND _ok"
-    ).fetchone()[0]
+    dups = _row(con, f"SELECT count(*) - count(DISTINCT ({key_list})) FROM staged WHERE NOT _skip AND _ok")[0]
     if dups:
         good = f"{good} QUALIFY row_number() OVER (PARTITION BY {key_list} ORDER BY _version DESC, _row_hash DESC) = 1"
     insert = f"INSERT INTO {spec.table} ({col_list}, _row_no, _version, _row_hash, _load_id) "
-    if con.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {spec.table})").fetchone()[0]:
-        inserted = con.execute(f"{insert} SELECT *, {load_id} FROM ({good})").fetchone()[0]
+    if _row(con, f"SELECT NOT EXISTS (SELECT 1 FROM {spec.table})")[0]:
+        inserted = _row(con, f"{insert} SELECT *, {load_id} FROM ({good})")[0]
         return inserted, 0
     con.execute(f"CREATE OR REPLACE TEMP TABLE winners AS {good}")
-    replaced = con.execute(
+    replaced = _row(
+        con,
         f"DELETE FROM {spec.table} AS f USING winners AS w WHERE {keys} AND "
-        "(w._version > f._version OR (w._version = f._version AND w._row_hash > f._row_hash))"
-    ).fetchone()[0]
-    inserted = con.execute(
+        "(w._version > f._version OR (w._version = f._version AND w._row_hash > f._row_hash))",
+    )[0]
+    inserted = _row(
+        con,
         f"{insert} SELECT w.*, {load_id} FROM winners AS w "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {spec.table} AS f WHERE {keys})"
-    ).fetchone()[0]
+        f"WHERE NOT EXISTS (SELECT 1 FROM {spec.table} AS f WHERE {keys})",
+    )[0]
     return inserted - replaced, replaced
 
 
@@ -280,7 +289,7 @@ def _load_table(
     result = TableResult(file, table.sheet)
     started = time.perf_counter()
     started_at = dt.datetime.now()
-    load_id = result.load_id = con.execute("SELECT nextval('load_id_seq')").fetchone()[0]
+    load_id = result.load_id = _row(con, "SELECT nextval('load_id_seq')")[0]
     try:
         det = detect(table.preview, force)
         result.source = det.spec.name
@@ -294,10 +303,11 @@ def _load_table(
             # Staged outside the transaction: rowids of a committed temp table count rows from 0.
             source, width = _source_sql(con, table, det), _source_width(table, det)
             con.execute(_staging_sql(det, source, width, maps))
-            counts = con.execute(
+            counts = _row(
+                con,
                 "SELECT count(*) FILTER (WHERE NOT _skip AND _ok), count(*) FILTER (WHERE NOT _skip AND NOT _ok), "
-                "count(*) FILTER (WHERE _skip AND NOT _blank) FROM staged"
-            ).fetchone()
+                "count(*) FILTER (WHERE _skip AND NOT _blank) FROM staged",
+            )
             result.rows_loaded, result.rows_rejected, result.rows_skipped = (int(v) for v in counts)
             result.rows_in = result.rows_loaded + result.rows_rejected
             rejects = _rejects_sql(det, load_id, sha, file.name, table.sheet, offset)
@@ -323,7 +333,7 @@ def _load_table(
             con.execute("DROP TABLE IF EXISTS staged; DROP TABLE IF EXISTS staged_text; DROP TABLE IF EXISTS winners")
             if table.rows is not None:
                 con.unregister("sheet_rows")
-    except (DetectError, duckdb.Error) as exc:
+    except Exception as exc:  # one table's failure must never lose the rest of the batch
         result.status, result.error = "failed", _plain_error(exc)
         result.rows_in = result.rows_loaded = result.rows_rejected = result.rows_new = result.rows_replaced = 0
         result.duration_s = time.perf_counter() - started
@@ -403,7 +413,7 @@ def _load_file(
     except (ReadError, OSError) as exc:
         failed = TableResult(file, None, status="failed", error=_plain_error(exc))
         failed.duration_s = time.perf_counter() - started
-        load_id = con.execute("SELECT nextval('load_id_seq')").fetchone()[0]
+        load_id = _row(con, "SELECT nextval('load_id_seq')")[0]
         _log(con, load_id, batch, file, sha, failed, dt.datetime.now())
         return [failed]
     results = [_load_table(con, t, file, sha, batch, force, maps) for t in tables]

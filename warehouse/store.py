@@ -76,10 +76,10 @@ def latest_version() -> int:
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     has_table = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()
+    ).fetchall()[0]
     if not has_table or not has_table[0]:
         return 0
-    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    row = con.execute("SELECT max(version) FROM schema_version").fetchall()[0]
     return int(row[0] or 0) if row else 0
 
 
@@ -134,6 +134,7 @@ def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
             [t["town_code"], t["town_name"], t["pinyin"], t["kind"], int(t["population"]), t["road_km"], i],
         )
         add("town", t["town_code"], t["town_name"], t["aliases"], t["town_code"])
+        add("town_name", t["town_name"], t["town_name"], t["aliases"], t["town_code"])
     for i, u in enumerate(units):
         con.execute(
             "INSERT INTO dim_city_unit VALUES (?, ?, ?, ?)",
@@ -198,8 +199,8 @@ def start_draft(path: Path) -> Draft:
     """Copy the published generation (if any) to a temporary draft file. Call under ``writer_lock``."""
     gens = generations_dir(path)
     gens.mkdir(parents=True, exist_ok=True)
-    for stale in gens.glob("tmp-*"):
-        stale.unlink(missing_ok=True)
+    for stale in [*gens.glob("tmp-*"), *path.parent.glob(f".{path.name}.*.link")]:
+        stale.unlink(missing_ok=True)  # left by a load that was killed
     current = current_generation(path)
     number = _next_number(gens, current)
     draft = gens / f"tmp-gen-{number:06d}.duckdb"

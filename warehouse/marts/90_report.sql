@@ -47,12 +47,12 @@ fume AS (
         count(*) FILTER (kind = '审管联动现场勘查') AS site_surveys
     FROM fact_fume_record GROUP BY ALL
 ),
-dcm AS (
+dcm AS (  -- the bureau's own closed cases; on-time and rework as mart_dcm_case defines them
     SELECT year(closed_at) AS year,
         count(*) AS closed,
-        count(*) FILTER (handled_at <= deadline_at) / count(*) AS on_time_close_rate,
-        count(*) FILTER (coalesce(rework_count, 0) > 0) AS rework_cases
-    FROM fact_dcm_case WHERE is_bureau AND stage = '结案' AND closed_at IS NOT NULL GROUP BY ALL
+        count(*) FILTER (is_on_time) / count(*) AS on_time_close_rate,
+        count(*) FILTER (is_reworked) AS rework_cases
+    FROM mart_dcm_case WHERE is_bureau AND is_closed AND closed_at IS NOT NULL GROUP BY ALL
 ),
 years AS (
     SELECT DISTINCT year FROM (

@@ -1,0 +1,188 @@
+"""Figures of the /snow page, one per query of ``warehouse.queries.snow`` (and two views of
+``roster_by_unit``: readiness per road-km and reserves). ``customdata[0]`` is the drill key: unit_key
+(a town code, or a district body's name), town_code, or period (ISO date).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures.theme import (
+    SERIES_COLORS,
+    STATUS_COLORS,
+    common,
+    empty_figure,
+    fmt_number,
+    hover,
+    label,
+    new_figure,
+    town_color,
+    town_label,
+)
+
+LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "roster_title": "清雪力量（截至{d}）", "personnel": "人员", "machines": "机械",
+        "types_title": "清雪机械构成（截至{d}）", "readiness_title": "每百公里责任路段机械数（截至{d}）",
+        "per_100km": "台/百公里", "road_km": "责任路段", "reserves_title": "融雪剂储备（截至{d}）",
+        "deicer": "融雪剂储备",
+        "events_title": "降雪作业出动情况", "reopen_title": "主干道恢复通行用时", "person_times": "出动人次",
+        "machine_times": "出动机械台次", "median_reopen": "恢复通行用时（中位）", "mean_reopen": "平均用时",
+        "max_reopen": "最长用时", "events": "作业次数", "towns": "涉及镇街", "snowfall": "最大降雪量",
+        "deicer_used": "融雪剂", "swept": "清扫面积", "unit_m2_10k": "万㎡",
+        "no_roster": "截至所选日期尚无清雪力量台账",
+    },
+    "en": {
+        "roster_title": "Snow-clearing force (as of {d})", "personnel": "Personnel", "machines": "Machines",
+        "types_title": "Machines by type (as of {d})", "readiness_title": "Machines per 100 km of roads (as of {d})",
+        "per_100km": "machines / 100 km", "road_km": "Roads", "reserves_title": "De-icer reserves (as of {d})",
+        "deicer": "De-icer reserve", "events_title": "Snow operations: deployment", "reopen_title":
+        "Time to reopen main roads", "person_times": "Person-times", "machine_times": "Machine-times",
+        "median_reopen": "Time to reopen (median)", "mean_reopen": "Mean", "max_reopen": "Longest",
+        "events": "Operations", "towns": "Towns", "snowfall": "Max snowfall", "deicer_used": "De-icer",
+        "swept": "Area swept", "unit_m2_10k": "10k m²", "no_roster": "No roster on or before the chosen date",
+    },
+}
+MACHINE_EN = {"滚雪刷": "Snow brush", "推雪铲": "Snow plough", "铲雪车": "Snow shovel truck", "撒布机": "Spreader",
+              "装载机": "Loader", "多功能拖拉机": "Multi-purpose tractor", "清运车": "Haul truck",
+              "扬雪机": "Snow blower"}
+
+
+def _l(key: str, lang: str) -> str:
+    return label(LABELS, key, lang)
+
+
+def _as_of(df: pd.DataFrame) -> str:
+    value = df["as_of"].dropna()
+    return pd.Timestamp(value.iloc[0]).date().isoformat() if len(value) else "—"
+
+
+def _names(df: pd.DataFrame, lang: str) -> list[str]:
+    return [town_label(k, n, lang) for k, n in zip(df["unit_key"], df["unit_name"], strict=True)]
+
+
+def roster_by_unit(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
+    """Personnel (left axis, 人) and machines (right axis, 台) per town or unit, from the roster in force."""
+    if df.empty:
+        return empty_figure(lang, _l("no_roster", lang), title=_l("roster_title", lang).format(d="—"))
+    people, machines = common("people", lang), common("machines", lang)
+    fig = new_figure(_l("roster_title", lang).format(d=_as_of(df)), drill="unit_key")
+    x = _names(df, lang)
+    custom = list(zip(df["unit_key"], df["personnel"], df["machines"], strict=True))
+    tmpl = hover(["%{x}", f"{_l('personnel', lang)}: %{{customdata[1]:,}} {people}",
+                  f"{_l('machines', lang)}: %{{customdata[2]:,}} {machines}"])
+    fig.add_bar(x=x, y=df["personnel"], name=_l("personnel", lang), marker_color=SERIES_COLORS[0],
+                offsetgroup="p", customdata=custom, hovertemplate=tmpl)
+    fig.add_bar(x=x, y=df["machines"], name=_l("machines", lang), marker_color=SERIES_COLORS[1], yaxis="y2",
+                offsetgroup="m", customdata=custom, hovertemplate=tmpl)
+    fig.update_layout(barmode="group", yaxis_title=people,
+                      yaxis2={"title": machines, "overlaying": "y", "side": "right", "showgrid": False,
+                              "rangemode": "tozero"})
+    return fig
+
+
+def machines_by_type(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
+    """Machines per town or unit, stacked by machine type."""
+    if df.empty:
+        return empty_figure(lang, _l("no_roster", lang), title=_l("types_title", lang).format(d="—"))
+    machines = common("machines", lang)
+    fig = new_figure(_l("types_title", lang).format(d=_as_of(df)), drill="unit_key")
+    units = df.sort_values(["unit_sort", "unit_key"]).drop_duplicates("unit_key")
+    names = dict(zip(units["unit_key"], _names(units, lang), strict=True))
+    for i, (mtype, part) in enumerate(df.groupby("machine_type", sort=True)):
+        name = MACHINE_EN.get(str(mtype), str(mtype)) if lang == "en" else str(mtype)
+        fig.add_bar(x=[names[k] for k in part["unit_key"]], y=part["machines"], name=name,
+                    marker_color=SERIES_COLORS[i % len(SERIES_COLORS)],
+                    customdata=[[k, mtype] for k in part["unit_key"]],
+                    hovertemplate=hover([f"%{{x}} · {name}", f"%{{y:,}} {machines}"]))
+    fig.update_layout(barmode="stack", yaxis_title=machines,
+                      xaxis={"categoryorder": "array", "categoryarray": list(names.values())})
+    return fig
+
+
+def readiness(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
+    """Machines per 100 km of roads per town or unit (``roster_by_unit``), the district average as a line."""
+    d = df.dropna(subset=["machines_per_100km"]) if not df.empty else df
+    if d.empty:
+        return empty_figure(lang, _l("no_roster", lang), title=_l("readiness_title", lang).format(d="—"))
+    km, machines, people = common("km", lang), common("machines", lang), common("people", lang)
+    fig = new_figure(_l("readiness_title", lang).format(d=_as_of(d)), drill="unit_key")
+    custom = [[k, int(m), fmt_number(r, km, 1), fmt_number(p, f"{people}/100 {km}", 1)]
+              for k, m, r, p in zip(d["unit_key"], d["machines"], d["road_km_ref"], d["personnel_per_100km"],
+                                    strict=True)]
+    fig.add_bar(x=_names(d, lang), y=d["machines_per_100km"], customdata=custom,
+                marker_color=[town_color(k) for k in d["unit_key"]],
+                hovertemplate=hover(["%{x}", f"%{{y:,.1f}} {_l('per_100km', lang)}",
+                                     f"{_l('machines', lang)}: %{{customdata[1]:,}} {machines}",
+                                     f"{_l('road_km', lang)}: %{{customdata[2]}}", "%{customdata[3]}"]))
+    average = d["machines"].sum() * 100 / d["road_km_ref"].sum()
+    fig.add_hline(y=average, line={"color": STATUS_COLORS["grey"], "dash": "dash"},
+                  annotation_text=f"{common('district', lang)} {average:,.1f}", annotation_position="top left")
+    fig.update_layout(yaxis_title=_l("per_100km", lang), showlegend=False)
+    return fig
+
+
+def reserves(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
+    """De-icer reserves (吨) per town or unit (``roster_by_unit``)."""
+    d = df.dropna(subset=["deicer_t"]) if not df.empty else df
+    if d.empty:
+        return empty_figure(lang, _l("no_roster", lang), title=_l("reserves_title", lang).format(d="—"))
+    tons = common("tons", lang)
+    fig = new_figure(_l("reserves_title", lang).format(d=_as_of(d)), drill="unit_key")
+    fig.add_bar(x=_names(d, lang), y=d["deicer_t"], customdata=[[k] for k in d["unit_key"]],
+                marker_color=[town_color(k) for k in d["unit_key"]],
+                hovertemplate=hover(["%{x}", f"{_l('deicer', lang)}: %{{y:,.1f}} {tons}"]))
+    fig.update_layout(yaxis_title=tons, showlegend=False)
+    return fig
+
+
+def event_trend(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
+    """Person-times and machine-times per period (bars) and the median time to reopen main roads (line)."""
+    title = _l("events_title", lang)
+    if df.empty:
+        return empty_figure(lang, title=title)
+    hours, tons = common("hours", lang), common("tons", lang)
+    fig = new_figure(title, drill="period")
+    custom = [[pd.Timestamp(p).date().isoformat(), int(e), int(t), fmt_number(dc, tons, 1),
+               fmt_number(None if pd.isna(s) else s / 10000, _l("unit_m2_10k", lang), 1),
+               fmt_number(mx, hours, 1)]
+              for p, e, t, dc, s, mx in zip(df["period"], df["events"], df["towns"], df["deicer_t"],
+                                            df["swept_area_m2"], df["max_reopen_hours"], strict=True)]
+    detail = [f"{_l('events', lang)}: %{{customdata[1]:,}} · {_l('towns', lang)}: %{{customdata[2]:,}}",
+              f"{_l('deicer_used', lang)}: %{{customdata[3]}} · {_l('swept', lang)}: %{{customdata[4]}}"]
+    for key, color in (("person_times", SERIES_COLORS[0]), ("machine_times", SERIES_COLORS[1])):
+        fig.add_bar(x=df["period"], y=df[key], name=_l(key, lang), marker_color=color, customdata=custom,
+                    hovertemplate=hover(["%{x|%Y-%m-%d}", f"{_l(key, lang)}: %{{y:,}} {common(key, lang)}", *detail]))
+    fig.add_scatter(x=df["period"], y=df["median_reopen_hours"], name=_l("median_reopen", lang), yaxis="y2",
+                    mode="lines+markers", line_color=STATUS_COLORS["red"], customdata=custom,
+                    hovertemplate=hover(["%{x|%Y-%m-%d}", f"{_l('median_reopen', lang)}: %{{y:,.1f}} {hours}",
+                                         f"{_l('max_reopen', lang)}: %{{customdata[5]}}"]))
+    fig.update_layout(barmode="group", yaxis_title=common("person_times", lang),
+                      yaxis2={"title": hours, "overlaying": "y", "side": "right", "showgrid": False,
+                              "rangemode": "tozero"})
+    return fig
+
+
+def events_by_town(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
+    """Mean and longest time to reopen main roads per town, with the deployment in the hover."""
+    title = _l("reopen_title", lang)
+    d = df.dropna(subset=["mean_reopen_hours"]) if not df.empty else df
+    if d.empty:
+        return empty_figure(lang, title=title)
+    hours = common("hours", lang)
+    names = [town_label(c, n, lang) for c, n in zip(d["town_code"], d["town_name"], strict=True)]
+    custom = list(zip(d["town_code"], d["events"], d["person_times"], d["machine_times"], strict=True))
+    fig = new_figure(title, drill="town_code")
+    fig.add_bar(x=names, y=d["mean_reopen_hours"], name=_l("mean_reopen", lang), customdata=custom,
+                marker_color=[town_color(c) for c in d["town_code"]],
+                hovertemplate=hover(["%{x}", f"{_l('mean_reopen', lang)}: %{{y:,.1f}} {hours}",
+                                     f"{_l('events', lang)}: %{{customdata[1]:,}}",
+                                     f"{_l('person_times', lang)}: %{{customdata[2]:,}} {common('person_times', lang)}",
+                                     f"{_l('machine_times', lang)}: %{{customdata[3]:,}} "
+                                     f"{common('machine_times', lang)}"]))
+    fig.add_scatter(x=names, y=d["max_reopen_hours"], name=_l("max_reopen", lang), mode="markers",
+                    marker={"symbol": "line-ew", "size": 24, "line": {"width": 3, "color": STATUS_COLORS["red"]}},
+                    customdata=custom, hovertemplate=hover(["%{x}", f"{_l('max_reopen', lang)}: %{{y:,.1f}} {hours}"]))
+    fig.update_layout(yaxis_title=hours)
+    return fig

@@ -1,0 +1,161 @@
+"""The dashboard's plotly look: the "kpi" template (and "kpi_dark" for the wall screen), fixed colours
+per town and per status, shared labels in 简体中文 and English, and the no-data figure.
+
+Importing this module registers the templates with ``plotly.io.templates``. Town colours follow the
+order of ``warehouse/reference/towns.csv`` (the reference data, read once), so a town keeps its colour
+on every chart and page.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+FONT_FAMILY = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
+TEMPLATE = "kpi"
+TEMPLATE_DARK = "kpi_dark"
+
+# LouieStat-style status colours: meets target / within 10% / misses / too little data (or no target).
+STATUS_COLORS: dict[str, str] = {"green": "#2e9d5b", "amber": "#e8a33d", "red": "#d64545", "grey": "#9aa0a6"}
+NEUTRAL = "#4c78a8"
+TARGET_COLOR = "#333333"
+_TOWN_PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#ff9da6", "#9d755d", "#eeca3b")
+_OTHER_PALETTE = ("#8c8c8c", "#6b6ecf", "#17becf", "#bcbd22", "#7f7f7f")
+SERIES_COLORS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#ff9da6", "#9d755d")
+
+COMMON: dict[str, dict[str, str]] = {
+    "zh": {
+        "no_data": "暂无数据", "no_data_hint": "所选时间和镇街范围内没有记录", "district": "全区",
+        "target": "目标", "town": "镇街", "month": "月份", "period": "时间", "cases": "件", "sites": "处",
+        "m2": "㎡", "people": "人", "machines": "台", "tons": "吨", "hours": "小时", "days": "天",
+        "km": "公里", "person_times": "人次", "machine_times": "台次", "unknown": "（未注明）",
+    },
+    "en": {
+        "no_data": "No data", "no_data_hint": "Nothing recorded for the chosen dates and towns", "district": "District",
+        "target": "Target", "town": "Town", "month": "Month", "period": "Period", "cases": "cases",
+        "sites": "sites", "m2": "m²", "people": "people", "machines": "machines", "tons": "t", "hours": "h",
+        "days": "days", "km": "km", "person_times": "person-times", "machine_times": "machine-times",
+        "unknown": "(not given)",
+    },
+}
+
+
+def label(labels: Mapping[str, Mapping[str, str]], key: str, lang: str) -> str:
+    """``labels[lang][key]``, falling back to Chinese, then to the key itself."""
+    return labels.get(lang, {}).get(key) or labels["zh"].get(key) or key
+
+
+def common(key: str, lang: str) -> str:
+    return label(COMMON, key, lang)
+
+
+@dataclass(frozen=True)
+class Town:
+    code: str
+    name: str
+    pinyin: str
+    color: str
+
+
+@cache
+def towns() -> dict[str, Town]:
+    """The 9 towns of the reference data, in their order, each with its fixed colour."""
+    with resources.files("warehouse.reference").joinpath("towns.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    return {
+        r["town_code"]: Town(r["town_code"], r["town_name"], r["pinyin"], _TOWN_PALETTE[i % len(_TOWN_PALETTE)])
+        for i, r in enumerate(rows)
+    }
+
+
+def town_color(code: str | None) -> str:
+    """The town's fixed colour; a stable grey-ish colour for anything else (district bodies, unknown)."""
+    town = towns().get(code or "")
+    if town is not None:
+        return town.color
+    return _OTHER_PALETTE[sum(map(ord, code or "")) % len(_OTHER_PALETTE)]
+
+
+def town_label(code: str | None, name: str | None, lang: str) -> str:
+    """A town's name in the language (pinyin in English); other units keep their own name."""
+    town = towns().get(code or "")
+    if town is not None:
+        return town.name if lang == "zh" else town.pinyin
+    return name or code or common("unknown", lang)
+
+
+def status_color(status: str | None) -> str:
+    return STATUS_COLORS.get(status or "", NEUTRAL)
+
+
+def is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_number(value: object, unit: str = "", digits: int = 0) -> str:
+    """``1,234 件`` / ``12.5 小时``; an em dash when missing."""
+    if is_missing(value):
+        return "—"
+    text = f"{float(value):,.{digits}f}" if digits else f"{round(float(value)):,}"
+    return f"{text} {unit}".strip()
+
+
+def fmt_pct(value: object, digits: int = 1) -> str:
+    return "—" if is_missing(value) else f"{float(value) * 100:.{digits}f}%"
+
+
+def hover(lines: Iterable[str]) -> str:
+    """A hover template from lines, without plotly's trace-name box."""
+    return "<br>".join(lines) + "<extra></extra>"
+
+
+def new_figure(title: str | None = None, *, drill: str | None = None, dark: bool = False) -> go.Figure:
+    """An empty figure in the kpi template; ``drill`` names what ``customdata[0]`` of its points holds."""
+    fig = go.Figure()
+    fig.update_layout(template=TEMPLATE_DARK if dark else TEMPLATE, title_text=title,
+                      meta={"drill": drill} if drill else None)
+    return fig
+
+
+def empty_figure(lang: str = "zh", message: str | None = None, title: str | None = None) -> go.Figure:
+    """A figure that says in words that there is nothing to show: no axes, no grid, one sentence."""
+    fig = new_figure(title)
+    text = f"<b>{common('no_data', lang)}</b><br>{message or common('no_data_hint', lang)}"
+    fig.add_annotation(text=text, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       font={"size": 16, "color": STATUS_COLORS["grey"]})
+    fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, meta={"empty": True})
+    return fig
+
+
+def is_empty_figure(fig: go.Figure) -> bool:
+    meta = fig.layout.meta
+    return isinstance(meta, dict) and bool(meta.get("empty"))
+
+
+def _template(dark: bool) -> go.layout.Template:
+    fg, bg, grid = ("#e8eaed", "#0f1620", "#2a3442") if dark else ("#222222", "#ffffff", "#e6e6e6")
+    axis = {"gridcolor": grid, "zerolinecolor": grid, "linecolor": grid, "automargin": True,
+            "title": {"font": {"size": 13}}}
+    return go.layout.Template(
+        layout={
+            "font": {"family": FONT_FAMILY, "size": 13, "color": fg},
+            "paper_bgcolor": bg, "plot_bgcolor": bg, "colorway": list(SERIES_COLORS),
+            "title": {"font": {"size": 17}, "x": 0.01, "xanchor": "left"},
+            "margin": {"l": 56, "r": 24, "t": 56, "b": 48},
+            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1},
+            "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 13}},
+            "separators": ".,",
+            "xaxis": axis, "yaxis": axis,
+        }
+    )
+
+
+pio.templates[TEMPLATE] = _template(dark=False)
+pio.templates[TEMPLATE_DARK] = _template(dark=True)
