@@ -167,10 +167,9 @@ def _staging_sql(
     first_cells = ", ".join(f"f{j}" for j in range(min(width, 4)))  # where 合计 usually sits
     keys = ", ".join(f"t{j}" for j in key_cols)
     all_empty = " AND ".join(f"kpi_text(t{j}) IS NULL" for j in mapped)
-    suspect = f"kpi_text({key_cell}) IS NULL OR kpi_is_footer({key_cell})"
     footer = f"kpi_is_footer(concat_ws('|', {first_cells}, {keys}))"
-    blank = f"CASE WHEN {suspect} THEN ({all_empty}) AND NOT {footer} ELSE FALSE END"
-    skip = f"CASE WHEN {suspect} THEN ({all_empty}) OR {footer} ELSE FALSE END"
+    skip = f"CASE WHEN kpi_text({key_cell}) IS NOT NULL THEN {footer} ELSE ({all_empty}) OR {footer} END"
+    blank = f"CASE WHEN kpi_text({key_cell}) IS NOT NULL THEN FALSE ELSE ({all_empty}) AND NOT {footer} END"
     ok = f"coalesce({', '.join(problems)}) IS NULL" if problems else "TRUE"
     texts = ", ".join(f"t_{c}" for c in det.columns)
     columns = "*" if keep_text else f"* EXCLUDE ({texts})"

@@ -30,7 +30,11 @@ _FORMATS = "[" + ", ".join(lit(f) for f in DATE_FORMATS) + "]"
 
 MISSING = ("", "—", "——", "-", "--", "/", "\\", "NULL", "null", "None", "nan", "NaN", "#N/A")
 MISSING_VALUE = (*MISSING, "无", "暂无")
-_TOTAL_RE = r"(合计|小计|总计|累计|填表人|审核人|制表人|制表|填报人|负责人|统计人)"
+# A cell (cells are joined with |) that opens a total, subtotal (环翠楼街道小计) or signature line.
+_TOTAL_RE = (
+    r"(^|\|)[^|]{0,12}(合计|小计|总计|累计)"
+    r"|(^|\|)\s*(填表人|审核人|制表人|制表|填报人|负责人|统计人|填报日期)"
+)
 
 MACROS = f"""
 CREATE OR REPLACE TEMP MACRO kpi_fold(s) AS
