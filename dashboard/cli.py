@@ -12,6 +12,7 @@ from pathlib import Path
 
 import orjson
 
+from etl.sources import SOURCES_BY_NAME
 from warehouse import store
 
 
@@ -244,7 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = with_warehouse(sub.add_parser("load", help="load export files and folders"))
     p.add_argument("paths", nargs="+", help="export files or folders (searched recursively)")
-    p.add_argument("--source", help="force the source instead of detecting it from the headers")
+    p.add_argument("--source", choices=sorted(SOURCES_BY_NAME), metavar="NAME",
+                   help="force the source instead of detecting it from the headers: " + ", ".join(SOURCES_BY_NAME))
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_load)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -381,14 +380,13 @@ def load_files(
         try:
             prepare(con)
             maps = _alias_maps(con)
-            with tempfile.TemporaryDirectory(prefix="kpi-load-") as tmp:
-                for file in files:
-                    if on_start:
-                        on_start(file)
-                    tables = _load_file(con, file, Path(tmp), batch, force, maps)
-                    result.tables.extend(tables)
-                    if on_file:
-                        on_file(file, tables)
+            for file in files:
+                if on_start:
+                    on_start(file)
+                tables = _load_file(con, file, draft.workdir, batch, force, maps)
+                result.tables.extend(tables)
+                if on_file:
+                    on_file(file, tables)
             store.refresh_marts(con)
             con.execute("CHECKPOINT")
         finally:

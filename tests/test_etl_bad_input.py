@@ -3,13 +3,12 @@ rows whose required values cannot be parsed are rejected one by one; rows in = l
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import run_kpi
-from tests.fixtures.exports import BUILDERS, DCM_HEADER, Sheet, write_csv, write_xls, write_xlsx
+from tests.fixtures.exports import BUILDERS, DCM_HEADER, Sheet, kpi_json, write_csv, write_xls, write_xlsx
 from warehouse import store
 
 GOOD = ("dcm_cases", "refined_city_issues", "coastal_logs", "video_ai_events")
@@ -52,7 +51,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory):
     warehouse = root / "wh" / "warehouse.duckdb"
     paths = [str(p) for p in sorted((root / "bad").iterdir())] + [str(e.path) for e in good.values()]
     proc = run_kpi("load", *paths, "--warehouse", str(warehouse), check=False)
-    loads = json.loads(run_kpi("loads", "--json", "--warehouse", str(warehouse)).stdout)
+    loads = kpi_json("loads", "--warehouse", str(warehouse))
     return proc, loads, good, expected, warehouse
 
 
@@ -141,12 +140,12 @@ def test_etl046_rejects_counted_row_by_row(tmp_path: Path, warehouse: Path) -> N
     assert proc.returncode == 0, proc.stdout  # rejected rows are not a failed file
     assert "案件.csv: dcm_cases, rows in 6, loaded 2, rejected 4, skipped 2 total/signature rows" in proc.stdout
 
-    loads = {r["file"]: r for r in json.loads(run_kpi("loads", "--json", "--warehouse", str(warehouse)).stdout)}
+    loads = {r["file"]: r for r in kpi_json("loads", "--warehouse", str(warehouse))}
     for row in loads.values():
         assert row["rows_in"] == row["rows_loaded"] + row["rows_rejected"]
     assert (loads["案件.csv"]["rows_skipped"], loads[good.path.name]["rows_in"]) == (2, 2)
 
-    rejects = json.loads(run_kpi("rejects", "--json", "--warehouse", str(warehouse)).stdout)
+    rejects = kpi_json("rejects", "--warehouse", str(warehouse))
     assert {(r["file"], r["row"], r["column"], r["value"], r["reason"]) for r in rejects} == {
         ("案件.csv", 6, "上报时间", "2022-02-30", "not a date"),
         ("案件.csv", 7, "所属街道", "火星街道", "unknown town"),
@@ -170,17 +169,11 @@ def test_etl047_reload_replaces_rejects(tmp_path: Path, warehouse: Path) -> None
     path = write_csv(tmp_path / "案件.csv", REJECT_ROWS, "gb18030")
     run_kpi("load", str(path), "--warehouse", str(warehouse))
     run_kpi("load", str(path), "--warehouse", str(warehouse))
-    assert len(json.loads(run_kpi("rejects", "--json", "--warehouse", str(warehouse)).stdout)) == 6
-    loads = json.loads(run_kpi("loads", "--json", "--warehouse", str(warehouse)).stdout)
+    assert len(kpi_json("rejects", "--warehouse", str(warehouse))) == 6
+    loads = kpi_json("loads", "--warehouse", str(warehouse))
     assert [(r["rows_in"], r["rows_loaded"], r["rows_rejected"]) for r in loads] == [(6, 2, 4)] * 2
 
 
-@pytest.mark.xfail(
-    reason="dashboard/cli.py cmd_load: an unknown --source name raises ValueError from load_files and the "
-           "command dies with a traceback (exit 1) instead of one line listing the known sources (argparse "
-           "choices=, or catch ValueError → exit 2)",
-    strict=True,
-)
 def test_etl048_unknown_forced_source_is_one_line(tmp_path: Path, warehouse: Path) -> None:
     good = BUILDERS["coastal_logs"](tmp_path)
     proc = run_kpi("load", str(good.path), "--source", "nope", "--warehouse", str(warehouse), check=False)
@@ -201,5 +194,5 @@ def test_etl049_roster_csv_dated_by_title_loads_with_the_batch(tmp_path: Path, w
     assert "Traceback" not in proc.stderr, proc.stderr
     assert "coastal_logs, rows in 3, loaded 3" in proc.stdout
     assert "snow_roster, rows in 3, loaded 3" in proc.stdout
-    report = json.loads(run_kpi("report", "--year", "2022", "--json", "--warehouse", str(warehouse)).stdout)
+    report = kpi_json("report", "--year", "2022", "--warehouse", str(warehouse))
     assert (report["snow.personnel"], report["snow.machines"]) == (420, 12)

@@ -187,6 +187,13 @@ class Draft:
     def connect(self) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(self.file))
 
+    @property
+    def workdir(self) -> Path:
+        """Scratch space for this load (e.g. UTF-8 copies of GB18030 exports), swept if the load dies."""
+        path = self.file.with_name(f"tmp-work-{self.number:06d}")
+        path.mkdir(exist_ok=True)
+        return path
+
 
 def _next_number(gens: Path, current: Path | None) -> int:
     numbers = [int(m.group(1)) for p in gens.glob("gen-*.duckdb") if (m := _GEN_RE.search(p.name))]
@@ -200,7 +207,10 @@ def start_draft(path: Path) -> Draft:
     gens = generations_dir(path)
     gens.mkdir(parents=True, exist_ok=True)
     for stale in [*gens.glob("tmp-*"), *path.parent.glob(f".{path.name}.*.link")]:
-        stale.unlink(missing_ok=True)  # left by a load that was killed
+        if stale.is_dir():  # left by a load that was killed
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
     current = current_generation(path)
     number = _next_number(gens, current)
     draft = gens / f"tmp-gen-{number:06d}.duckdb"
@@ -217,6 +227,7 @@ def publish(draft: Draft) -> Path:
     with open(draft.file, "rb") as f:
         os.fsync(f.fileno())
     os.replace(draft.file, final)
+    shutil.rmtree(draft.file.with_name(f"tmp-work-{draft.number:06d}"), ignore_errors=True)
     previous = current_generation(draft.warehouse)
     if previous is not None and not draft.warehouse.is_symlink():
         # A plain warehouse file from before generations: keep it as generation 0.
