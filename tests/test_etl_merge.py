@@ -31,18 +31,19 @@ def _case(no: str, version: str, description: str = "") -> list[str]:
 
 
 EXPORTS: dict[str, list[list[str]]] = {
-    "e1.csv": [_case("K1", "reported"), _case("K2", "reported"), _case("K3", "dispatched")],
-    "e2.csv": [_case("K1", "dispatched"), _case("K2", "closed"), _case("K4", "reported")],
-    "e3.csv": [_case("K1", "closed"), _case("K3", "reported"), _case("K4", "handling", "甲")],
-    "e4.csv": [_case("K2", "dispatched"), _case("K3", "closed"), _case("K4", "handling", "乙"),
+    "e1.csv": [_case("K1", "reported"), _case("K2", "reported"), _case("K3", "dispatched"),
+               _case("K4", "handling", "乙")],
+    "e2.csv": [_case("K1", "dispatched"), _case("K2", "closed"), _case("K4", "reported"), _case("K3", "closed"),
                _case("K3", "dispatched")],  # a key twice in one file
+    "e3.csv": [_case("K1", "closed"), _case("K3", "reported"), _case("K4", "handling", "甲"),
+               _case("K2", "dispatched")],
 }
 SCORES = {  # no lifecycle stamp at all: ties break on content alone
     "s1.csv": [["2022年3月", "数字城管", "环翠区", "98.5"], ["2022年3月", "数字城管", "文登区", "97"]],
     "s2.csv": [["2022年3月", "数字城管", "环翠区", "99"], ["2022年3月", "精致道路", "文登区", "90"]],
 }
 FILES = [*EXPORTS, *SCORES]
-EXPECTED_STAGE = {"K1": "结案", "K2": "结案", "K3": "结案"}  # K4: 处置 from e3 or e4, the same in every order
+EXPECTED_STAGE = {"K1": "结案", "K2": "结案", "K3": "结案"}  # K4: 处置 from e1 or e3, the same in every order
 
 
 def _write(d: Path) -> dict[str, Path]:
@@ -85,18 +86,19 @@ def test_etl050_canonical_merge_keeps_latest_lifecycle(canonical) -> None:
     assert len(canonical["fact_city_assessment"]) == 3
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(order=st.permutations(FILES), repeats=st.lists(st.sampled_from(FILES), max_size=3),
-       again=st.lists(st.sampled_from(FILES), min_size=1, max_size=3))
+       again=st.lists(st.sampled_from(FILES), max_size=3))
 def test_etl051_any_order_and_repetition_same_facts(exports, canonical, order, repeats, again) -> None:
-    """All files in a random order with repeats in one batch, then a random second batch: same facts."""
+    """All files in a random order with repeats in one batch, then maybe a random second batch: same facts."""
     with tempfile.TemporaryDirectory() as tmp:
         warehouse = Path(tmp) / "warehouse.duckdb"
         result = load_files(warehouse, [exports[n] for n in [*order, *repeats]])
         assert result.ok
         assert facts(warehouse) == canonical
-        load_files(warehouse, [exports[n] for n in again])
-        assert facts(warehouse) == canonical
+        if again:
+            load_files(warehouse, [exports[n] for n in again])
+            assert facts(warehouse) == canonical
 
 
 # key → (version in a.csv, version in b.csv, stage that must win in either order, whether b replaces a)

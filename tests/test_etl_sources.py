@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,13 +12,11 @@ import pytest
 from etl.load import fact_columns
 from etl.sources import SOURCES, SOURCES_BY_NAME
 from tests.conftest import run_kpi
-from tests.fixtures.exports import BUILDERS, Export, Sheet, write_csv, write_xlsx
+from tests.fixtures.exports import BUILDERS, Sheet, kpi_json, write_csv, write_xlsx
 from warehouse import store
 
 LINEAGE = ["_load_id", "_row_no", "_version", "_row_hash"]
 D, T = dt.date, dt.datetime
-
-MARKS: dict[str, list] = {}
 
 # Spot checks: source → (key column, key value, {column: expected typed value})
 SPOT: dict[str, tuple[str, str, dict[str, object]]] = {
@@ -91,26 +88,22 @@ def test_etl031_migration_matches_fact_columns() -> None:
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Export], dict[str, list[dict]]]:
-    """Every export but the snow roster in one `kpi load` batch; the roster in a batch of its own."""
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple:
+    """Every export in one `kpi load` batch."""
     root = tmp_path_factory.mktemp("sources")
     (root / "exports").mkdir()
-    (root / "roster").mkdir()
-    exports = {name: build(root / ("roster" if name == "snow_roster" else "exports"))
-               for name, build in BUILDERS.items()}
+    exports = {name: build(root / "exports") for name, build in BUILDERS.items()}
     warehouse = root / "wh" / "warehouse.duckdb"
-    run_kpi("load", str(root / "exports"), "--quiet", "--warehouse", str(warehouse), check=False)
-    run_kpi("load", str(root / "roster"), "--quiet", "--warehouse", str(warehouse), check=False)
+    proc = run_kpi("load", str(root / "exports"), "--quiet", "--warehouse", str(warehouse), check=False)
     logs: dict[str, list[dict]] = {}
-    proc = run_kpi("loads", "--json", "--warehouse", str(warehouse), check=False)
-    for row in json.loads(proc.stdout or "[]"):
+    for row in kpi_json("loads", "--warehouse", str(warehouse)):
         logs.setdefault(row["file"], []).append(row)
-    return warehouse, exports, logs
+    return warehouse, exports, logs, proc
 
 
-@pytest.mark.parametrize("source", [pytest.param(s, marks=MARKS.get(s, [])) for s in BUILDERS])
+@pytest.mark.parametrize("source", list(BUILDERS))
 def test_etl032_source_loads(loaded, source: str) -> None:
-    warehouse, exports, logs = loaded
+    warehouse, exports, logs, _ = loaded
     export = exports[source]
     rows = [r for r in logs.get(export.path.name, []) if r["status"] != "skipped"]
     assert [r["status"] for r in rows] == ["loaded"] * export.sheets, rows
@@ -132,16 +125,15 @@ def test_etl032_source_loads(loaded, source: str) -> None:
     assert {k: found[0][k] for k in expected} == expected
 
 
-def test_etl033_whole_batch_exit_status_zero(tmp_path: Path, warehouse: Path) -> None:
-    exports = {name: build(tmp_path) for name, build in BUILDERS.items() if name != "snow_roster"}
-    proc = run_kpi("load", *(str(e.path) for e in exports.values()), "--warehouse", str(warehouse), check=False)
+def test_etl033_whole_batch_exit_status_zero(loaded) -> None:
+    proc = loaded[3]
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "FAILED" not in proc.stdout
+    assert "FAILED" not in proc.stdout and "Traceback" not in proc.stderr
 
 
 @pytest.mark.parametrize("source", ["dcm_cases", "coastal_logs", "video_ai_events"])
 def test_etl034_ids_never_become_numbers(loaded, source: str) -> None:
-    warehouse, _, _ = loaded
+    warehouse, _, _, _ = loaded
     spec = SOURCES_BY_NAME[source]
     con = store.connect_readonly(warehouse)
     try:
@@ -156,7 +148,7 @@ def test_etl034_ids_never_become_numbers(loaded, source: str) -> None:
 
 
 def test_etl035_ignored_columns_are_noted(loaded) -> None:
-    _, exports, logs = loaded
+    _, exports, logs, _ = loaded
     (row,) = logs[exports["dcm_cases"].path.name]
     assert row["status"] == "loaded" and "备注" in (row["note"] or "")
 
@@ -191,7 +183,7 @@ def test_etl037_yuan_from_title_unit(tmp_path: Path, warehouse: Path) -> None:
 def test_etl038_snow_personnel_counts_once_per_town(tmp_path: Path, warehouse: Path) -> None:
     export = BUILDERS["snow_roster"](tmp_path)
     run_kpi("load", str(export.path), "--warehouse", str(warehouse))
-    report = json.loads(run_kpi("report", "--year", "2022", "--json", "--warehouse", str(warehouse)).stdout)
+    report = kpi_json("report", "--year", "2022", "--warehouse", str(warehouse))
     assert (report["snow.personnel"], report["snow.machines"]) == (470, 17)
 
 
