@@ -127,31 +127,39 @@ def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
                 if part.strip():
                     aliases.setdefault((kind, alias_key(part)), code)
 
-    con.execute("DELETE FROM dim_town; DELETE FROM dim_city_unit; DELETE FROM dim_category; DELETE FROM ref_alias")
-    for i, t in enumerate(towns):
-        con.execute(
-            "INSERT INTO dim_town VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [t["town_code"], t["town_name"], t["pinyin"], t["kind"], int(t["population"]), t["road_km"], i],
-        )
+    town_rows = [
+        (t["town_code"], t["town_name"], t["pinyin"], t["kind"], int(t["population"]), t["road_km"], i)
+        for i, t in enumerate(towns)
+    ]
+    for t in towns:
         add("town", t["town_code"], t["town_name"], t["aliases"], t["town_code"])
         add("town_name", t["town_name"], t["town_name"], t["aliases"], t["town_code"])
-    for i, u in enumerate(units):
-        con.execute(
-            "INSERT INTO dim_city_unit VALUES (?, ?, ?, ?)",
-            [u["unit_code"], u["unit_name"], u["is_district"] == "true", i],
-        )
+    unit_rows = [(u["unit_code"], u["unit_name"], u["is_district"] == "true", i) for i, u in enumerate(units)]
+    for u in units:
         add("unit", u["unit_code"], u["unit_name"], u["aliases"], u["unit_code"])
+    category_rows = [
+        (c["minor_name"], c["minor_code"], c["major_code"], c["major_name"], int(c["deadline_hours"]))
+        for c in categories
+    ]
     for c in categories:
-        con.execute(
-            "INSERT INTO dim_category VALUES (?, ?, ?, ?, ?)",
-            [c["minor_name"], c["minor_code"], c["major_code"], c["major_name"], int(c["deadline_hours"])],
-        )
         add("category", c["minor_name"], c["minor_name"], c["aliases"])
     for row in _reference_rows("bureau_aliases.csv"):
         add("bureau", "bureau", row["alias"])
     for row in _reference_rows("dcm_sources.csv"):
         add("channel", row["channel"], row["channel"], row["aliases"])
-    con.executemany("INSERT INTO ref_alias VALUES (?, ?, ?)", [(k, a, c) for (k, a), c in aliases.items()])
+    alias_rows = [(k, a, c) for (k, a), c in aliases.items()]
+    for table, rows in (("dim_town", town_rows), ("dim_city_unit", unit_rows), ("dim_category", category_rows),
+                        ("ref_alias", alias_rows)):
+        con.execute(f"DELETE FROM {table}")
+        _insert_rows(con, table, rows)
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+    """Insert a few rows in one statement (reference data: tens of rows, never bulk data)."""
+    if not rows:
+        return
+    values = ", ".join("(" + ", ".join("?" * len(rows[0])) + ")" for _ in rows)
+    con.execute(f"INSERT INTO {table} VALUES {values}", [v for row in rows for v in row])
 
 
 def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
