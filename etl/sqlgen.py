@@ -73,7 +73,9 @@ CREATE OR REPLACE TEMP MACRO kpi_bool(t) AS
 CREATE OR REPLACE TEMP MACRO kpi_stage(t) AS
     nullif(trim(kpi_text(t), '[]【】()〔〕 '), '');
 CREATE OR REPLACE TEMP MACRO kpi_is_footer(row_text) AS
-    regexp_matches(row_text, {lit(_TOTAL_RE)});
+    CASE WHEN contains(row_text, '计') OR contains(row_text, '人') OR contains(row_text, '制表')
+              OR contains(row_text, '填报')  -- cheap test first: the regex is costly on every row
+         THEN regexp_matches(row_text, {lit(_TOTAL_RE)}) ELSE FALSE END;
 """
 
 LOOKUP_KINDS = {"town": "town", "unit": "unit", "category": "category", "channel": "channel"}
@@ -139,13 +141,13 @@ def problem_expression(col: ColumnSpec, raw: str, typed: str) -> str | None:
 
 
 def version_expression(spec: SourceSpec, typed: dict[str, str]) -> str:
-    """A sortable text that orders versions of one key: latest timestamp, then status, then content."""
-    parts = []
+    """A number ordering versions of one key: latest lifecycle timestamp (µs), then status rank."""
+    latest = "0"
     if spec.version:
         stamps = ", ".join(f"CAST({typed[c]} AS TIMESTAMP)" for c in spec.version)
-        latest = f"greatest({stamps})" if len(spec.version) > 1 else stamps
-        parts.append(f"coalesce(strftime({latest}, '%Y%m%d%H%M%S'), '00000000000000')")
+        latest = f"coalesce(epoch_us(greatest({stamps})), 0)"
+    rank = "0"
     if spec.status:
         ranks = " ".join(f"WHEN {lit(k)} THEN {v}" for k, v in spec.status_rank.items())
-        parts.append(f"lpad(CAST(coalesce(CASE {typed[spec.status]} {ranks} END, 0) AS VARCHAR), 2, '0')")
-    return " || '|' || ".join(parts) if parts else "''"
+        rank = f"coalesce(CASE {typed[spec.status]} {ranks} END, 0)"
+    return f"({latest} * 100 + {rank})"

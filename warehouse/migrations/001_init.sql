@@ -51,7 +51,7 @@ CREATE TABLE fact_dcm_case (
     y DECIMAL(18,4),  -- Y坐标
     _load_id BIGINT NOT NULL,  -- load_log row the version came from
     _row_no BIGINT NOT NULL,  -- its row in that file
-    _version VARCHAR NOT NULL,  -- latest lifecycle timestamp | status rank
+    _version BIGINT NOT NULL,  -- latest lifecycle timestamp (epoch µs) × 100 + status rank
     _row_hash UBIGINT NOT NULL  -- key: (case_no), kept unique by the merge
 );
 
@@ -67,7 +67,7 @@ CREATE TABLE fact_village_case (
     rectified_at TIMESTAMP,  -- 整改时间
     _load_id BIGINT NOT NULL,  -- load_log row the version came from
     _row_no BIGINT NOT NULL,  -- its row in that file
-    _version VARCHAR NOT NULL,  -- latest lifecycle timestamp | status rank
+    _version BIGINT NOT NULL,  -- latest lifecycle timestamp (epoch µs) × 100 + status rank
     _row_hash UBIGINT NOT NULL  -- key: (order_no), kept unique by the merge
 );
 
@@ -81,7 +81,7 @@ CREATE TABLE fact_village_inspection (
     rectified_on DATE,  -- 整改完成日期
     _load_id BIGINT NOT NULL,  -- load_log row the version came from
     _row_no BIGINT NOT NULL,  -- its row in that file
-    _version VARCHAR NOT NULL,  -- latest lifecycle timestamp | status rank
+    _version BIGINT NOT NULL,  -- latest lifecycle timestamp (epoch µs) × 100 + status rank
     _row_hash UBIGINT NOT NULL  -- key: (notice_no), kept unique by the merge
 );
 
@@ -105,7 +105,7 @@ CREATE TABLE fact_illegal_construction (
     status VARCHAR NOT NULL,  -- 状态
     _load_id BIGINT NOT NULL,  -- load_log row the version came from
     _row_no BIGINT NOT NULL,  -- its row in that file
-    _version VARCHAR NOT NULL,  -- latest lifecycle timestamp | status rank
+    _version BIGINT NOT NULL,  -- latest lifecycle timestamp (epoch µs) × 100 + status rank
     _row_hash UBIGINT NOT NULL  -- key: (case_no), kept unique by the merge
 );
 
@@ -127,7 +127,7 @@ CREATE TABLE fact_penalty_case (
     double_publicity BOOLEAN,  -- 双公示
     _load_id BIGINT NOT NULL,  -- load_log row the version came from
     _row_no BIGINT NOT NULL,  -- its row in that file
-    _version VARCHAR NOT NULL,  -- latest lifecycle timestamp | status rank
+    _version BIGINT NOT NULL,  -- latest lifecycle timestamp (epoch µs) × 100 + status rank
     _row_hash UBIGINT NOT NULL  -- key: (case_no), kept unique by the merge
 );
 
@@ -147,7 +147,7 @@ CREATE TABLE fact_refined_issue (
     city_reported BOOLEAN,  -- 列入市级上报
     _load_id BIGINT NOT NULL,  -- load_log row the version came from
     _row_no BIGINT NOT NULL,  -- its row in that file
-    _version VARCHAR NOT NULL,  -- latest lifecycle timestamp | status rank
+    _version BIGINT NOT NULL,  -- latest lifecycle timestamp (epoch µs) × 100 + status rank
     _row_hash UBIGINT NOT NULL  -- key: (issue_no), kept unique by the merge
 );
 
@@ -161,7 +161,7 @@ CREATE TABLE fact_fume_record (
     result VARCHAR,  -- 结果
     _load_id BIGINT NOT NULL,  -- load_log row the version came from
     _row_no BIGINT NOT NULL,  -- its row in that file
-    _version VARCHAR NOT NULL,  -- latest lifecycle timestamp | status rank
+    _version BIGINT NOT NULL,  -- latest lifecycle timestamp (epoch µs) × 100 + status rank
     _row_hash UBIGINT NOT NULL  -- key: (record_no), kept unique by the merge
 );
 
@@ -177,7 +177,7 @@ CREATE TABLE fact_snow_roster (
     road_km DECIMAL(18,4),  -- 责任路段里程(km)
     _load_id BIGINT NOT NULL,  -- load_log row the version came from
     _row_no BIGINT NOT NULL,  -- its row in that file
-    _version VARCHAR NOT NULL,  -- latest lifecycle timestamp | status rank
+    _version BIGINT NOT NULL,  -- latest lifecycle timestamp (epoch µs) × 100 + status rank
     _row_hash UBIGINT NOT NULL  -- key: (as_of, unit_name, machine_type), kept unique by the merge
 );
 
@@ -194,7 +194,7 @@ CREATE TABLE fact_snow_event (
     reopen_hours DECIMAL(18,4),  -- 主干道恢复通行用时(小时)
     _load_id BIGINT NOT NULL,  -- load_log row the version came from
     _row_no BIGINT NOT NULL,  -- its row in that file
-    _version VARCHAR NOT NULL,  -- latest lifecycle timestamp | status rank
+    _version BIGINT NOT NULL,  -- latest lifecycle timestamp (epoch µs) × 100 + status rank
     _row_hash UBIGINT NOT NULL  -- key: (event_no), kept unique by the merge
 );
 
@@ -208,7 +208,7 @@ CREATE TABLE fact_coastal_project (
     completed_on DATE,  -- 完成日期
     _load_id BIGINT NOT NULL,  -- load_log row the version came from
     _row_no BIGINT NOT NULL,  -- its row in that file
-    _version VARCHAR NOT NULL,  -- latest lifecycle timestamp | status rank
+    _version BIGINT NOT NULL,  -- latest lifecycle timestamp (epoch µs) × 100 + status rank
     _row_hash UBIGINT NOT NULL  -- key: (project_no), kept unique by the merge
 );
 
@@ -222,7 +222,7 @@ CREATE TABLE fact_coastal_log (
     garbage_t DECIMAL(18,4) NOT NULL,  -- 清理垃圾(吨)
     _load_id BIGINT NOT NULL,  -- load_log row the version came from
     _row_no BIGINT NOT NULL,  -- its row in that file
-    _version VARCHAR NOT NULL,  -- latest lifecycle timestamp | status rank
+    _version BIGINT NOT NULL,  -- latest lifecycle timestamp (epoch µs) × 100 + status rank
     _row_hash UBIGINT NOT NULL  -- key: (log_no), kept unique by the merge
 );
 
@@ -238,7 +238,7 @@ CREATE TABLE fact_permit (
     foreign_script VARCHAR,  -- 外文标识
     _load_id BIGINT NOT NULL,  -- load_log row the version came from
     _row_no BIGINT NOT NULL,  -- its row in that file
-    _version VARCHAR NOT NULL,  -- latest lifecycle timestamp | status rank
+    _version BIGINT NOT NULL,  -- latest lifecycle timestamp (epoch µs) × 100 + status rank
     _row_hash UBIGINT NOT NULL  -- key: (permit_no), kept unique by the merge
 );
 
@@ -255,7 +255,7 @@ CREATE TABLE fact_service_log (
     satisfaction VARCHAR,  -- 满意度
     _load_id BIGINT NOT NULL,  -- load_log row the version came from
     _row_no BIGINT NOT NULL,  -- its row in that file
-    _version VARCHAR NOT NULL,  -- latest lifecycle timestamp | status rank
+    _version BIGINT NOT NULL,  -- latest lifecycle timestamp (epoch µs) × 100 + status rank
     _row_hash UBIGINT NOT NULL  -- key: (order_no), kept unique by the merge
 );
 
@@ -268,7 +268,7 @@ CREATE TABLE fact_city_assessment (
     rank BIGINT,  -- 名次
     _load_id BIGINT NOT NULL,  -- load_log row the version came from
     _row_no BIGINT NOT NULL,  -- its row in that file
-    _version VARCHAR NOT NULL,  -- latest lifecycle timestamp | status rank
+    _version BIGINT NOT NULL,  -- latest lifecycle timestamp (epoch µs) × 100 + status rank
     _row_hash UBIGINT NOT NULL  -- key: (period, item, unit_code), kept unique by the merge
 );
 
@@ -283,7 +283,7 @@ CREATE TABLE fact_target (
     basis VARCHAR,  -- 依据
     _load_id BIGINT NOT NULL,  -- load_log row the version came from
     _row_no BIGINT NOT NULL,  -- its row in that file
-    _version VARCHAR NOT NULL,  -- latest lifecycle timestamp | status rank
+    _version BIGINT NOT NULL,  -- latest lifecycle timestamp (epoch µs) × 100 + status rank
     _row_hash UBIGINT NOT NULL  -- key: (indicator, scope, period), kept unique by the merge
 );
 
@@ -298,6 +298,6 @@ CREATE TABLE fact_video_ai_event (
     handled_at TIMESTAMP,  -- 处置完成时间
     _load_id BIGINT NOT NULL,  -- load_log row the version came from
     _row_no BIGINT NOT NULL,  -- its row in that file
-    _version VARCHAR NOT NULL,  -- latest lifecycle timestamp | status rank
+    _version BIGINT NOT NULL,  -- latest lifecycle timestamp (epoch µs) × 100 + status rank
     _row_hash UBIGINT NOT NULL  -- key: (event_no), kept unique by the merge
 );
