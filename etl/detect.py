@@ -55,8 +55,9 @@ def _candidates(preview: list[list[str | None]], start: int, depth: int, width: 
     return result
 
 
-def _match(spec: SourceSpec, candidates: list[list[str]]) -> tuple[dict[str, int], dict[str, str]]:
-    keyed = [[header_key(o) for o in opts] for opts in candidates]
+def _match(
+    spec: SourceSpec, candidates: list[list[str]], keyed: list[list[str]]
+) -> tuple[dict[str, int], dict[str, str]]:
     taken: set[int] = set()
     columns: dict[str, int] = {}
     headers: dict[str, str] = {}
@@ -100,8 +101,19 @@ def detect(preview: list[list[str | None]], force: str | None = None) -> Detecti
             if start + depth > len(preview):
                 break
             candidates = _candidates(preview, start, depth, width)
+            keyed = [[header_key(o) for o in opts] for opts in candidates]
+            present = {k for keys in keyed for k in keys}
             for spec in specs:
-                columns, headers = _match(spec, candidates)
+                # Cheap test first: a source is a candidate only if its required headers occur at all.
+                required_seen = sum(
+                    1 for c in spec.required
+                    if any(k in present for k in c.header_keys()) or (c.from_title and c.from_title in context)
+                )
+                if required_seen < len(spec.required) and (
+                    required_seen == 0 or (near is not None and required_seen <= near[0])
+                ):
+                    continue  # cannot match, and cannot be a closer near miss than one already seen
+                columns, headers = _match(spec, candidates, keyed)
                 missing = _missing_required(spec, columns, context)
                 if missing:
                     found_required = len(spec.required) - len(missing)

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from etl.detect import DetectError, Detection, detect
 from etl.readers import SUPPORTED_SUFFIXES, ReadError, Table, read_tables
@@ -174,8 +173,8 @@ def _staging_sql(
     columns = "*" if keep_text else f"* EXCLUDE ({texts})"
     return (
         f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {columns}, {ok} AS _ok FROM ("
-        f"SELECT {', '.join(typed)}, {skip} AS _skip, {blank} AS _blank FROM (SELECT {first_cells}, {fold} FROM "
-        f"{source_sql}))"
+        f"SELECT _part, {', '.join(typed)}, {skip} AS _skip, {blank} AS _blank FROM (SELECT _part, {first_cells}, "
+        f"{fold} FROM {source_sql}))"
     )
 
 
@@ -204,31 +203,32 @@ def fact_columns(spec: SourceSpec) -> list[str]:
     return names
 
 
-def _rejects_sql(det: Detection, load_id: int, sha: str, file_name: str, sheet: str | None, offset: int) -> str:
-    parts = []
+def _rejects_sql(det: Detection, offset: int) -> str:
+    """INSERT of every unusable value of staged_text, with its part's load id and row number."""
+    selects = []
     for col in det.spec.columns:
         if col.name not in det.columns:
             continue
         problem = problem_expression(col, f"t_{col.name}", col.name)
         if problem:
-            parts.append(
-                f"SELECT rowid + {offset} AS row_no, {lit(col.name)} AS column_name, "
+            selects.append(
+                f"SELECT _part, rowid AS _rowid, {lit(col.name)} AS column_name, "
                 f"{lit(det.headers[col.name])} AS header, t_{col.name} AS value, {problem} AS reason "
                 "FROM staged_text WHERE NOT _skip AND NOT _ok"
             )
-    if not parts:
+    if not selects:
         return ""
-    sheet_sql = lit(sheet) if sheet else "NULL"
     return (
-        f"INSERT INTO rejects SELECT {load_id}, {lit(sha)}, {lit(file_name)}, {sheet_sql}, {lit(det.spec.name)}, "
-        f"row_no, column_name, header, value, reason FROM ({' UNION ALL '.join(parts)}) WHERE reason IS NOT NULL"
+        "INSERT INTO rejects SELECT p.load_id, p.sha, p.file_name, p.sheet, p.source, "
+        f"r._rowid - p.first_rowid + {offset}, r.column_name, r.header, r.value, r.reason "
+        f"FROM ({' UNION ALL '.join(selects)}) AS r JOIN parts AS p USING (_part) WHERE r.reason IS NOT NULL"
     )
 
 
-def _merge(con: duckdb.DuckDBPyConnection, spec: SourceSpec, load_id: int, offset: int) -> tuple[int, int]:
-    """Merge staged good rows into the fact table; returns (new keys, replaced rows).
+def _merge(con: duckdb.DuckDBPyConnection, spec: SourceSpec, offset: int) -> dict[int, tuple[int, int]]:
+    """Merge staged good rows into the fact table; per part: (new keys, replaced rows).
 
-    Per key the greatest (_version, _row_hash) wins, within the file and against the table, so
+    Per key the greatest (_version, _row_hash) wins, within the batch and against the table, so
     the result does not depend on load order. An empty fact table takes the rows directly.
     """
     cols = fact_columns(spec)
@@ -237,106 +237,144 @@ def _merge(con: duckdb.DuckDBPyConnection, spec: SourceSpec, load_id: int, offse
     key_list = ", ".join(spec.key)
     keys = " AND ".join(f"f.{k} = w.{k}" for k in spec.key)
     good = (
-        f"SELECT {col_list}, rowid + {offset} AS _row_no, {version} AS _version, hash({col_list}) AS _row_hash "
-        "FROM staged WHERE NOT _skip AND _ok"
+        f"SELECT {col_list}, s.rowid - p.first_rowid + {offset} AS _row_no, {version} AS _version, "
+        f"hash({col_list}) AS _row_hash, p.load_id AS _load_id "
+        "FROM staged AS s JOIN parts AS p USING (_part) WHERE NOT s._skip AND s._ok"
     )
     dups = _row(con, f"SELECT count(*) - count(DISTINCT ({key_list})) FROM staged WHERE NOT _skip AND _ok")[0]
     if dups:
         good = f"{good} QUALIFY row_number() OVER (PARTITION BY {key_list} ORDER BY _version DESC, _row_hash DESC) = 1"
-    insert = f"INSERT INTO {spec.table} ({col_list}, _row_no, _version, _row_hash, _load_id) "
-    if _row(con, f"SELECT NOT EXISTS (SELECT 1 FROM {spec.table})")[0]:
-        inserted = _row(con, f"{insert} SELECT *, {load_id} FROM ({good})")[0]
-        return inserted, 0
     con.execute(f"CREATE OR REPLACE TEMP TABLE winners AS {good}")
-    replaced = _row(
-        con,
-        f"DELETE FROM {spec.table} AS f USING winners AS w WHERE {keys} AND "
-        "(w._version > f._version OR (w._version = f._version AND w._row_hash > f._row_hash))",
-    )[0]
-    inserted = _row(
-        con,
-        f"{insert} SELECT w.*, {load_id} FROM winners AS w "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {spec.table} AS f WHERE {keys})",
-    )[0]
-    return inserted - replaced, replaced
+    if _row(con, f"SELECT NOT EXISTS (SELECT 1 FROM {spec.table})")[0]:
+        counts = {lid: (n, 0) for lid, n in con.execute("SELECT _load_id, count(*) FROM winners GROUP BY 1").fetchall()}
+    else:
+        newer = "(w._version > f._version OR (w._version = f._version AND w._row_hash > f._row_hash))"
+        counts = {
+            lid: (int(new), int(replaced)) for lid, new, replaced in con.execute(
+                f"SELECT w._load_id, count(*) FILTER (f.{spec.key[0]} IS NULL), count(*) FILTER ({newer}) "
+                f"FROM winners AS w LEFT JOIN {spec.table} AS f ON {keys} GROUP BY 1"
+            ).fetchall()
+        }
+        con.execute(f"DELETE FROM {spec.table} AS f USING winners AS w WHERE {keys} AND {newer}")
+    con.execute(
+        f"INSERT INTO {spec.table} ({col_list}, _row_no, _version, _row_hash, _load_id) SELECT w.* FROM winners AS w "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {spec.table} AS f WHERE {keys})"
+    )
+    return counts
+
+
+@dataclass
+class _Part:
+    """One detected table waiting to be loaded."""
+
+    file: Path
+    sha: str
+    table: Table
+    det: Detection
+    result: TableResult
+    started_at: dt.datetime
+
+    def layout(self) -> tuple:
+        """Tables with the same layout (columns, header rows, title facts) load in one statement."""
+        d = self.det
+        kind = "csv" if self.table.csv_path is not None else "sheet"
+        return (kind, d.spec.name, tuple(sorted(d.columns.items())), tuple(sorted(d.headers.items())),
+                d.data_start, tuple(sorted((k, str(v)) for k, v in d.context.items())), self.table.csv_delimiter,
+                self.table.width)
 
 
 def _source_width(table: Table, det: Detection) -> int:
     return max(table.width, max(det.columns.values()) + 1)
 
 
-def _source_sql(con: duckdb.DuckDBPyConnection, table: Table, det: Detection) -> str:
-    width = _source_width(table, det)
-    if table.rows is not None:
-        body = table.rows[det.data_start:]
-        arrays = {f"f{j}": pa.array([r[j] if j < len(r) else None for r in body], pa.string()) for j in range(width)}
+def _source_sql(con: duckdb.DuckDBPyConnection, parts: list[_Part]) -> str:
+    """A relation of raw text columns f0… plus _part, the index of the part each row came from."""
+    first = parts[0]
+    width = _source_width(first.table, first.det)
+    if first.table.rows is not None:
+        import pyarrow as pa  # spreadsheets only
+
+        bodies = [(i, p.table.rows[p.det.data_start:]) for i, p in enumerate(parts) if p.table.rows is not None]
+        arrays = {
+            f"f{j}": pa.array([r[j] if j < len(r) else None for _, body in bodies for r in body], pa.string())
+            for j in range(width)
+        }
+        arrays["_part"] = pa.array([i for i, body in bodies for _ in body], pa.int64())
         con.register("sheet_rows", pa.table(arrays))
         return "sheet_rows"
+    files = "[" + ", ".join(lit(str(p.table.csv_path)) for p in parts) + "]"
     columns = "{" + ", ".join(f"'f{j}': 'VARCHAR'" for j in range(width)) + "}"
+    index = "CASE filename " + " ".join(f"WHEN {lit(str(p.table.csv_path))} THEN {i}" for i, p in enumerate(parts))
     return (
-        f"read_csv({lit(str(table.csv_path))}, header = false, skip = {det.data_start}, columns = {columns}, "
-        f"delim = {lit(table.csv_delimiter)}, quote = '\"', escape = '\"', auto_detect = false, "
-        "null_padding = true, strict_mode = false, max_line_size = 10000000)"
+        f"(SELECT * EXCLUDE (filename), {index} END AS _part FROM read_csv({files}, header = false, "
+        f"skip = {first.det.data_start}, columns = {columns}, delim = {lit(first.table.csv_delimiter)}, "
+        "quote = '\"', escape = '\"', auto_detect = false, null_padding = true, strict_mode = false, "
+        "max_line_size = 10000000, filename = true))"
     )
 
 
-def _load_table(
-    con: duckdb.DuckDBPyConnection, table: Table, file: Path, sha: str, batch: str, force: str | None,
-    maps: dict[str, str],
-) -> TableResult:
-    result = TableResult(file, table.sheet)
+def _load_parts(con: duckdb.DuckDBPyConnection, parts: list[_Part], batch: str, maps: dict[str, str]) -> None:
+    """Stage, validate and merge tables of one layout in one transaction; results go into each part."""
     started = time.perf_counter()
-    started_at = dt.datetime.now()
-    load_id = result.load_id = _row(con, "SELECT nextval('load_id_seq')")[0]
+    det = parts[0].det
+    width = _source_width(parts[0].table, det)
+    offset = det.data_start + 1  # the first data row's number in its file (rows count from 1)
+    in_transaction = False
     try:
-        det = detect(table.preview, force)
-        result.source = det.spec.name
-        notes = list(table.notes)
-        if det.ignored:
-            notes.append("ignored columns: " + "、".join(det.ignored))
-        result.note = "; ".join(notes) or None
-        offset = det.data_start + 1  # rowid 0 is the first data row; row numbers count from 1
+        source = _source_sql(con, parts)
+        # Staged outside the transaction: rowids of a committed temp table count rows in file order.
+        con.execute(_staging_sql(det, source, width, maps))
+        stats = {
+            part: row for part, *row in con.execute(
+                "SELECT _part, min(rowid), count(*) FILTER (WHERE NOT _skip AND _ok), "
+                "count(*) FILTER (WHERE NOT _skip AND NOT _ok), count(*) FILTER (WHERE _skip AND NOT _blank) "
+                "FROM staged GROUP BY _part"
+            ).fetchall()
+        }
+        rejects = _rejects_sql(det, offset)
+        any_rejects = any(row[2] for row in stats.values())
+        if rejects and any_rejects:
+            # Stage again keeping the text, only when there is something to describe.
+            con.execute(_staging_sql(det, source, width, maps, "staged_text", keep_text=True))
+        con.execute("BEGIN")
+        in_transaction = True
+        part_rows = []
+        for i, part in enumerate(parts):
+            first_rowid, loaded, rejected, skipped = stats.get(i, (0, 0, 0, 0))
+            r = part.result
+            r.source = det.spec.name
+            r.rows_loaded, r.rows_rejected, r.rows_skipped = int(loaded), int(rejected), int(skipped)
+            r.rows_in = r.rows_loaded + r.rows_rejected
+            part_rows.append((i, r.load_id, first_rowid, part.sha, part.file.name, part.table.sheet, det.spec.name))
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE parts (_part BIGINT, load_id BIGINT, first_rowid BIGINT, sha VARCHAR, "
+            "file_name VARCHAR, sheet VARCHAR, source VARCHAR)"
+        )
+        store.insert_rows(con, "parts", part_rows)
+        con.execute(
+            "DELETE FROM rejects USING parts AS p WHERE rejects.file_sha256 = p.sha "
+            "AND coalesce(rejects.sheet, '') = coalesce(p.sheet, '')"
+        )
+        if rejects and any_rejects:
+            con.execute(rejects)
+        counts = _merge(con, det.spec, offset)
+        share = (time.perf_counter() - started) / len(parts)  # a group's time, shared by its tables
+        for part in parts:
+            r = part.result
+            r.rows_new, r.rows_replaced = counts.get(r.load_id, (0, 0))
+            r.duration_s = share
+            _log(con, r.load_id, batch, part.file, part.sha, r, part.started_at)
+        con.execute("COMMIT")
         in_transaction = False
-        try:
-            # Staged outside the transaction: rowids of a committed temp table count rows from 0.
-            source, width = _source_sql(con, table, det), _source_width(table, det)
-            con.execute(_staging_sql(det, source, width, maps))
-            counts = _row(
-                con,
-                "SELECT count(*) FILTER (WHERE NOT _skip AND _ok), count(*) FILTER (WHERE NOT _skip AND NOT _ok), "
-                "count(*) FILTER (WHERE _skip AND NOT _blank) FROM staged",
-            )
-            result.rows_loaded, result.rows_rejected, result.rows_skipped = (int(v) for v in counts)
-            result.rows_in = result.rows_loaded + result.rows_rejected
-            rejects = _rejects_sql(det, load_id, sha, file.name, table.sheet, offset)
-            if rejects and result.rows_rejected:
-                # Read the table again, keeping text, only when there is something to describe.
-                con.execute(_staging_sql(det, source, width, maps, "staged_text", keep_text=True))
-            con.execute("BEGIN")
-            in_transaction = True
-            con.execute("DELETE FROM rejects WHERE file_sha256 = ? AND coalesce(sheet, '') = ?",
-                        [sha, table.sheet or ""])
-            if rejects and result.rows_rejected:
-                con.execute(rejects)
-            result.rows_new, result.rows_replaced = _merge(con, det.spec, load_id, offset)
-            result.duration_s = time.perf_counter() - started
-            _log(con, load_id, batch, file, sha, result, started_at)
-            con.execute("COMMIT")
-            in_transaction = False
-        except BaseException:
-            if in_transaction:
-                con.execute("ROLLBACK")
-            raise
-        finally:
-            con.execute("DROP TABLE IF EXISTS staged; DROP TABLE IF EXISTS staged_text; DROP TABLE IF EXISTS winners")
-            if table.rows is not None:
-                con.unregister("sheet_rows")
-    except Exception as exc:  # one table's failure must never lose the rest of the batch
-        result.status, result.error = "failed", _plain_error(exc)
-        result.rows_in = result.rows_loaded = result.rows_rejected = result.rows_new = result.rows_replaced = 0
-        result.duration_s = time.perf_counter() - started
-        _log(con, load_id, batch, file, sha, result, started_at)
-    return result
+    except BaseException:
+        if in_transaction:
+            con.execute("ROLLBACK")
+        raise
+    finally:
+        con.execute("DROP TABLE IF EXISTS staged; DROP TABLE IF EXISTS staged_text; DROP TABLE IF EXISTS winners; "
+                    "DROP TABLE IF EXISTS parts")
+        if parts[0].table.rows is not None:
+            con.unregister("sheet_rows")
 
 
 def _plain_error(exc: Exception) -> str:
@@ -361,6 +399,9 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(MACROS)
 
 
+MAX_PARTS_PER_STATEMENT = 64
+
+
 def load_files(
     warehouse: Path,
     paths: Iterable[Path],
@@ -368,7 +409,12 @@ def load_files(
     on_start: Callable[[Path], None] | None = None,
     on_file: Callable[[Path, list[TableResult]], None] | None = None,
 ) -> LoadResult:
-    """Load files and folders into a new warehouse generation and publish it."""
+    """Load files and folders into a new warehouse generation and publish it.
+
+    Every file is read and its tables detected first; tables of one layout (monthly exports of
+    one system, say) then load together in one statement and one transaction. If such a group
+    fails, its tables are retried one by one, so a bad file never takes good ones with it.
+    """
     if force is not None and force not in SOURCES_BY_NAME:
         raise ValueError(f"unknown source {force!r}; known: {', '.join(SOURCES_BY_NAME)}")
     files = expand_paths(paths)
@@ -380,13 +426,28 @@ def load_files(
         try:
             prepare(con)
             maps = _alias_maps(con)
+            by_file: dict[Path, list[TableResult]] = {}
+            waiting: dict[Path, int] = {}
+            groups: dict[tuple, list[_Part]] = {}
             for file in files:
                 if on_start:
                     on_start(file)
-                tables = _load_file(con, file, draft.workdir, batch, force, maps)
-                result.tables.extend(tables)
-                if on_file:
-                    on_file(file, tables)
+                results, parts = _read_file(con, file, draft.workdir, batch, force)
+                by_file[file] = results
+                waiting[file] = len(parts)
+                for part in parts:
+                    groups.setdefault(part.layout(), []).append(part)
+                if not parts:
+                    _finish_file(con, file, results, on_file)
+            for group in groups.values():
+                for i in range(0, len(group), MAX_PARTS_PER_STATEMENT):
+                    chunk = group[i:i + MAX_PARTS_PER_STATEMENT]
+                    _load_chunk(con, chunk, batch, maps)
+                    for part in chunk:
+                        waiting[part.file] -= 1
+                        if waiting[part.file] == 0:
+                            _finish_file(con, part.file, by_file[part.file], on_file)
+            result.tables = [r for results in by_file.values() for r in results]
             store.refresh_marts(con)
             con.execute("CHECKPOINT")
         finally:
@@ -395,10 +456,49 @@ def load_files(
     return result
 
 
-def _load_file(
-    con: duckdb.DuckDBPyConnection, file: Path, workdir: Path, batch: str, force: str | None, maps: dict[str, str]
-) -> list[TableResult]:
+def _load_chunk(con: duckdb.DuckDBPyConnection, chunk: list[_Part], batch: str, maps: dict[str, str]) -> None:
+    """Load a group of same-layout tables; on failure retry them one by one, recording each failure."""
+    try:
+        _load_parts(con, chunk, batch, maps)
+        return
+    except Exception as exc:  # one table's failure must never lose the rest of the batch
+        if len(chunk) == 1:
+            _fail(con, chunk[0], batch, exc)
+            return
+    for part in chunk:
+        try:
+            _load_parts(con, [part], batch, maps)
+        except Exception as exc:
+            _fail(con, part, batch, exc)
+
+
+def _fail(con: duckdb.DuckDBPyConnection, part: _Part, batch: str, exc: Exception) -> None:
+    r = part.result
+    r.status, r.error = "failed", _plain_error(exc)
+    r.rows_in = r.rows_loaded = r.rows_rejected = r.rows_skipped = r.rows_new = r.rows_replaced = 0
+    _log(con, r.load_id, batch, part.file, part.sha, r, part.started_at)
+
+
+def _finish_file(
+    con: duckdb.DuckDBPyConnection, file: Path, results: list[TableResult],
+    on_file: Callable[[Path, list[TableResult]], None] | None,
+) -> None:
+    if len(results) > 1 and any(r.status == "loaded" for r in results):
+        # Sheets that hold no table (notes, charts) are not failures when another sheet loaded.
+        for r in results:
+            if r.status == "failed" and r.error and r.error.startswith(("headers match no known", "no data")):
+                r.status = "skipped"
+                con.execute("UPDATE load_log SET status = 'skipped' WHERE load_id = ?", [r.load_id])
+    if on_file:
+        on_file(file, results)
+
+
+def _read_file(
+    con: duckdb.DuckDBPyConnection, file: Path, workdir: Path, batch: str, force: str | None
+) -> tuple[list[TableResult], list[_Part]]:
+    """Read a file and detect its tables; failures are logged at once, the rest become parts to load."""
     started = time.perf_counter()
+    started_at = dt.datetime.now()
     sha: str | None = None
     try:
         if not file.exists():
@@ -409,15 +509,23 @@ def _load_file(
         tables = read_tables(file, workdir)
     except (ReadError, OSError) as exc:
         failed = TableResult(file, None, status="failed", error=_plain_error(exc))
+        failed.load_id = _row(con, "SELECT nextval('load_id_seq')")[0]
         failed.duration_s = time.perf_counter() - started
-        load_id = _row(con, "SELECT nextval('load_id_seq')")[0]
-        _log(con, load_id, batch, file, sha, failed, dt.datetime.now())
-        return [failed]
-    results = [_load_table(con, t, file, sha, batch, force, maps) for t in tables]
-    if len(results) > 1 and any(r.ok for r in results):
-        # Sheets that hold no table (notes, charts) are not failures when another sheet loaded.
-        for r in results:
-            if not r.ok and r.error and r.error.startswith(("headers match no known", "no data")):
-                r.status = "skipped"
-                con.execute("UPDATE load_log SET status = 'skipped' WHERE load_id = ?", [r.load_id])
-    return results
+        _log(con, failed.load_id, batch, file, sha, failed, started_at)
+        return [failed], []
+    results: list[TableResult] = []
+    parts: list[_Part] = []
+    for table in tables:
+        r = TableResult(file, table.sheet, load_id=_row(con, "SELECT nextval('load_id_seq')")[0])
+        results.append(r)
+        try:
+            det = detect(table.preview, force)
+        except DetectError as exc:
+            r.status, r.error = "failed", _plain_error(exc)
+            _log(con, r.load_id, batch, file, sha, r, started_at)
+            continue
+        r.source = det.spec.name
+        notes = [*table.notes, *(["ignored columns: " + "、".join(det.ignored)] if det.ignored else [])]
+        r.note = "; ".join(notes) or None
+        parts.append(_Part(file, sha, table, det, r, started_at))
+    return results, parts

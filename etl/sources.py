@@ -7,10 +7,17 @@ export of the same key wins the merge. Sources are detected from headers, never 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
 
 from etl.text import header_key
+
+
+@cache
+def _header_keys(header: str, aliases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(header_key(h) for h in (header, *aliases))
 
 Kind = Literal[
     "text",  # trimmed, full-width folded text
@@ -42,7 +49,7 @@ class ColumnSpec:
     town_of: bool = False  # also resolve the text to a town_code column (NULL for other units)
 
     def header_keys(self) -> tuple[str, ...]:
-        return tuple(header_key(h) for h in (self.header, *self.aliases))
+        return _header_keys(self.header, self.aliases)
 
 
 @dataclass(frozen=True)
@@ -56,7 +63,7 @@ class SourceSpec:
     status: str | None = None  # column whose progression breaks version ties
     status_rank: dict[str, int] = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def required(self) -> tuple[ColumnSpec, ...]:
         return tuple(c for c in self.columns if c.required)
 

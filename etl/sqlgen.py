@@ -63,7 +63,7 @@ CREATE OR REPLACE TEMP MACRO kpi_ts(t, y) AS
         CASE
             WHEN kpi_value(t) IS NULL THEN NULL
             WHEN TRY_CAST(t AS DOUBLE) BETWEEN 20000 AND 80000  -- an Excel serial day number
-                THEN TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(TRY_CAST(t AS DOUBLE) * 86400e6) AS BIGINT))
+                THEN TIMESTAMP '1899-12-30' + to_seconds(CAST(round(TRY_CAST(t AS DOUBLE) * 86400) AS BIGINT))
             WHEN y IS NOT NULL AND contains(t, '月') AND NOT contains(t, '年')  -- 3月5日: the year is in the title
                 THEN try_strptime(CAST(y AS VARCHAR) || '年' || t, {_FORMATS})
         END);

@@ -7,6 +7,7 @@ cover headers, title rows and spreadsheet cells, which are few.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -43,6 +44,7 @@ def nfkc(text: str) -> str:
     return _SPACE_RE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def header_key(text: str) -> str:
     """Comparable form of a column header: NFKC, no spaces, one bracket style, no markers."""
     key = _SPACE_RE.sub("", unicodedata.normalize("NFKC", text)).translate(_BRACKETS)

@@ -151,10 +151,10 @@ def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
     for table, rows in (("dim_town", town_rows), ("dim_city_unit", unit_rows), ("dim_category", category_rows),
                         ("ref_alias", alias_rows)):
         con.execute(f"DELETE FROM {table}")
-        _insert_rows(con, table, rows)
+        insert_rows(con, table, rows)
 
 
-def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
     """Insert a few rows in one statement (reference data: tens of rows, never bulk data)."""
     if not rows:
         return

@@ -35,21 +35,11 @@ def months(first: date, last: date) -> Iterator[tuple[int, int]]:
         y, m = next_month(y, m)
 
 
-def quarter_of(month: int) -> int:
-    """Quarter (1-4) of a month."""
-    return (month - 1) // 3 + 1
-
-
 def to_dt64(d: date | datetime) -> np.datetime64:
     """A date or datetime as ``datetime64[s]``."""
     if not isinstance(d, datetime):
         d = datetime(d.year, d.month, d.day)
     return np.datetime64(d.replace(microsecond=0), "s")
-
-
-def from_dt64(x: np.datetime64) -> datetime:
-    """``datetime64`` back to a naive datetime (second resolution)."""
-    return datetime(1970, 1, 1) + timedelta(seconds=int(x.astype("datetime64[s]").astype(np.int64)))
 
 
 def allocate(total: int, weights: Sequence[float] | np.ndarray) -> np.ndarray:
