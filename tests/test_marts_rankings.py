@@ -75,7 +75,7 @@ TARGETS = [
     [ON, "环翠区", "年", "2023", "90%", "越高越好", "演示"],
     [ON, "竹岛街道", "月", "2023-03", "95", "越高越好", "演示"],
     ["dcm.rework_rate", "环翠区", "年", "2023", "0.05", "越低越好", "演示"],
-    ["demolition.new_count", "环翠区", "年", "2023", "0", "越低越好", "演示"],
+    ["demolition.new_found", "环翠区", "年", "2023", "0", "越低越好", "演示"],
     ["assessment.rank", "环翠区", "年", "2022", "2", "越低越好", "演示"],
 ]
 ASSESS_RANKED = [  # 名次 given
@@ -150,9 +150,9 @@ def test_rank102_other_indicators(run) -> None:
     v = run(q.town_values("month", MAR))
     assert _get(v, HLL, "refined.rectified_rate").value == pytest.approx(0.5)
     assert _get(v, JY, "refined.rectified_rate").value == 1.0
-    new = _get(v, HLL, "demolition.new_count")
+    new = _get(v, HLL, "demolition.new_found")
     assert new.value == 1 and pd.isna(new.denominator)  # W1; W2 is 存量
-    assert _get(v, JY, "demolition.new_count").value == 0  # W3 (新建 = 新增) was found in April
+    assert _get(v, JY, "demolition.new_found").value == 0  # W3 (新建 = 新增) was found in April
     assert _get(v, HLL, "village.rectified_rate").value == pytest.approx(2 / 3)
     video = _get(v, HLL, "video_ai.five_minute_rate")
     assert (video.numerator, video.denominator) == (1, 4)
@@ -164,7 +164,7 @@ def test_rank103_month_view_matches_the_query(run) -> None:
     assert on.loc[pd.Timestamp(2023, 2, 1), "value"] == 1.0
     assert (on.loc[pd.Timestamp(2023, 3, 1), "numerator"], on.loc[pd.Timestamp(2023, 3, 1), "denominator"]) == (1, 3)
     assert on.loc[pd.Timestamp(2023, 3, 1), "excl_hung"] == 1
-    new = m[m.indicator == "demolition.new_count"].iloc[0]
+    new = m[m.indicator == "demolition.new_found"].iloc[0]
     assert new.value == 1 and pd.isna(new.denominator)
 
 
@@ -182,9 +182,9 @@ def test_rank104_quarter_and_week_sum_numerators_never_average_ratios(run) -> No
 
 
 def test_rank105_targets_then_scores_composite_and_explain(run) -> None:
-    v = run(q.town_values("month", MAR, indicators=[ON, "dcm.rework_rate", "demolition.new_count"]))
-    t = run(q.targets_for("month", MAR, indicators=[ON, "dcm.rework_rate", "demolition.new_count"]))
-    assert set(t.indicator) == {ON, "dcm.rework_rate", "demolition.new_count"}
+    v = run(q.town_values("month", MAR, indicators=[ON, "dcm.rework_rate", "demolition.new_found"]))
+    t = run(q.targets_for("month", MAR, indicators=[ON, "dcm.rework_rate", "demolition.new_found"]))
+    assert set(t.indicator) == {ON, "dcm.rework_rate", "demolition.new_found"}
     params = s.ScoringParams(min_denominator=2)
     scored = s.score_indicators(v, t, params)
     zd, hll = _get(scored, ZD, ON), _get(scored, HLL, ON)
@@ -192,7 +192,7 @@ def test_rank105_targets_then_scores_composite_and_explain(run) -> None:
     assert (hll.target, hll.target_scope, hll.status) == (0.9, "district", "red")
     assert hll.score == pytest.approx((1 / 3) / 0.9)
     assert _get(scored, JY, ON).status == "grey"  # no cases due
-    new = _get(scored, HLL, "demolition.new_count")
+    new = _get(scored, HLL, "demolition.new_found")
     assert (new.target, new.score, new.status) == (0.0, 0.0, "red")  # 动态清零 missed
     comp = s.composite(scored, params=params)
     assert comp.set_index("town_code").loc[ZD, "rank"] == 1
@@ -217,7 +217,7 @@ def test_rank106_indicator_rows_and_exclusion_counts(run) -> None:
     rework = run(q.indicator_rows("dcm.rework_rate", HLL, "month", MAR))
     assert rework.row_key.iloc[0] == "C2"  # lower is better: the reworked case first
     assert len(run(q.indicator_rows("refined.rectified_rate", HLL, "month", MAR))) == 2
-    assert run(q.indicator_rows("demolition.new_count", HLL, "month", MAR)).row_key.tolist() == ["W1"]
+    assert run(q.indicator_rows("demolition.new_found", HLL, "month", MAR)).row_key.tolist() == ["W1"]
     assert run(q.indicator_rows("village.rectified_rate", HLL, "month", MAR)).in_numerator.sum() == 2
     video = run(q.indicator_rows("video_ai.five_minute_rate", HLL, "month", MAR)).set_index("row_key")
     assert video.in_numerator.to_dict() == {"E1": True, "E2": False, "E3": False, "E4": False}

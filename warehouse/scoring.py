@@ -106,7 +106,7 @@ RANKED: dict[str, RankedIndicator] = {
         RankedIndicator("refined.rectified_rate", "rate", "higher", "不精致问题整改率", "Refined-city problems fixed",
                         "已整改问题数", "problems fixed (已整改)", "期内发现的问题数", "problems found in the period",
                         "整改", "fixes", "处"),
-        RankedIndicator("demolition.new_count", "count", "lower", "新增违建", "New illegal construction",
+        RankedIndicator("demolition.new_found", "count", "lower", "新增违建", "New illegal construction",
                         "期内发现的新增违建数", "new illegal structures found in the period",
                         noun_zh="新增违建", noun_en="new illegal structures", unit_zh="处"),
         RankedIndicator("village.rectified_rate", "rate", "higher", "数字村居整改率", "Village work orders fixed",

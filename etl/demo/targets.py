@@ -43,15 +43,17 @@ def rows(ctx: Ctx) -> list[list[str]]:
         if year >= 2023:
             out += [
                 ["video_ai.channels", district, "年", ys, str(CHANNELS.get(year, 1350)), HIGH, WORK_PLAN],
-                ["video_ai.five_minute_rate", district, "年", ys, "0.9", HIGH, WORK_PLAN],
-                ["demolition.new_count", district, "年", ys, "0", LOW, DEMOLITION_PLAN.format(y=year)],
+                # The 5-minute rule covers the core blocks (核心区块): the three city-centre sub-districts.
+                *(["video_ai.five_minute_rate", core, "年", ys, "0.9", HIGH, WORK_PLAN]
+                  for core in ("环翠楼街道", "鲸园街道", "竹岛街道")),
+                ["demolition.new_found", district, "年", ys, "0", LOW, DEMOLITION_PLAN.format(y=year)],
                 ["demolition.stock_count", district, "年", ys, str(80 - 6 * (year - 2023)), HIGH,
                  DEMOLITION_PLAN.format(y=year)],
             ]
             for t in ctx.vocab.towns:
                 out.append(["refined.model_roads", t.name, "年", ys, "2" if t.density == "core" else "1", HIGH,
                             ROAD_PLAN])
-                out.append(["demolition.new_count", t.name, "年", ys, "0", LOW, DEMOLITION_PLAN.format(y=year)])
+                out.append(["demolition.new_found", t.name, "年", ys, "0", LOW, DEMOLITION_PLAN.format(y=year)])
         if year == 2023:
             for qtr, v in CHANNELS_Q.items():
                 if date(2023, 3 * qtr - 2, 1) <= ctx.until:

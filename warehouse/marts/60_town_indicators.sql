@@ -7,7 +7,7 @@
 --   dcm.close_rate           结案 among 应结案 / 应结案数
 --   dcm.rework_rate          返工次数 > 0 among 应结案 / 应结案数 (lower is better)
 --   refined.rectified_rate   不精致问题 found (发现日期) on the day: 已整改 / all
---   demolition.new_count     新增 illegal construction found (发现日期) on the day (a count; lower is better)
+--   demolition.new_found     新增 illegal construction found (发现日期) on the day (a count; lower is better)
 --   village.rectified_rate   数字村居 work orders dispatched on the day: 已整改 / dispatched
 --   video_ai.five_minute_rate  video AI events detected on the day: on site within 5 minutes of detection and
 --                            handled within 5 minutes of arrival / all events
@@ -92,7 +92,7 @@ SELECT town_code, day, 'dcm.on_time_close_rate' AS indicator, CAST(on_time AS DO
 UNION ALL SELECT town_code, day, 'dcm.close_rate', closed, due, excl_void, excl_deferred, excl_hung FROM dcm
 UNION ALL SELECT town_code, day, 'dcm.rework_rate', reworked, due, excl_void, excl_deferred, excl_hung FROM dcm
 UNION ALL SELECT town_code, day, 'refined.rectified_rate', done, found, NULL, NULL, NULL FROM refined
-UNION ALL SELECT town_code, day, 'demolition.new_count', n, NULL, NULL, NULL, NULL FROM new_construction
+UNION ALL SELECT town_code, day, 'demolition.new_found', n, NULL, NULL, NULL, NULL FROM new_construction
 UNION ALL SELECT town_code, day, 'village.rectified_rate', done, dispatched, NULL, NULL, NULL FROM village
 UNION ALL SELECT town_code, day, 'video_ai.five_minute_rate', five_minute, events, NULL, NULL, NULL FROM video;
 

@@ -12,7 +12,7 @@ Result columns (one DataFrame per function):
     town_code, town_name, town_sort, population, road_km, indicator, numerator, denominator, value,
     excl_void, excl_deferred, excl_hung. One row per period (every period from the one containing ``start``
     to the one containing ``end``), town (all 9) and indicator, zero-filled: a rate without cases has
-    denominator 0 and value NULL; a count (``demolition.new_count``) has denominator NULL and value = count.
+    denominator 0 and value NULL; a count (``demolition.new_found``) has denominator NULL and value = count.
     Ratios are sum(numerator) / sum(denominator) over the period's days, never averages of ratios. The
     excl_* columns count dcm cases due in the period but 作废 / 缓办 / 挂账 (NULL for the other indicators).
 ``targets_for(grain, start, end=None, indicators=None)`` — indicator, town_code (NULL = district), is_district,
@@ -246,7 +246,7 @@ def indicator_rows(indicator: str, town_code: str, grain: str, day: dt.date, lim
                 in_num.label("in_numerator"), sa.cast(sa.null(), sa.String).label("excluded_reason"), c.channel,
                 c.category, c.road, c.due_on, c.rectified_on, c.status]
         where, date_col = sa.and_(c.town_code == town_code, _in(c.found_on, start, end)), c.found_on
-    elif indicator == "demolition.new_count":
+    elif indicator == "demolition.new_found":
         c = CONSTRUCTION.c
         in_num = sa.true()
         cols = [c.case_no.label("row_key"), c.found_on.label("basis_date"), sa.true().label("in_denominator"),
