@@ -30,6 +30,9 @@ _FORMATS = "[" + ", ".join(lit(f) for f in DATE_FORMATS) + "]"
 
 MISSING = ("", "—", "——", "-", "--", "/", "\\", "NULL", "null", "None", "nan", "NaN", "#N/A")
 MISSING_VALUE = (*MISSING, "无", "暂无")
+# Lists, not IN (...): DuckDB rewrites a long IN list into a join, one per use, which dominated load time.
+_MISSING = "[" + ", ".join(lit(m) for m in MISSING) + "]"
+_MISSING_VALUE = "[" + ", ".join(lit(m) for m in MISSING_VALUE) + "]"
 # A cell (cells are joined with |) that opens a total, subtotal (环翠楼街道小计) or signature line.
 _TOTAL_RE = (
     r"(^|\|)[^|]{0,12}(合计|小计|总计|累计)"
@@ -41,13 +44,13 @@ CREATE OR REPLACE TEMP MACRO kpi_fold(s) AS
     CASE WHEN regexp_matches(s, {lit(FULL_WIDTH_RE)}) THEN trim(translate(s, {lit(_FULL)}, {lit(_HALF)}))
          ELSE trim(s) END;
 CREATE OR REPLACE TEMP MACRO kpi_text(t) AS
-    CASE WHEN strlen(t) > 6 THEN t WHEN t IN ({", ".join(lit(m) for m in MISSING)}) THEN NULL ELSE t END;
+    CASE WHEN strlen(t) > 6 THEN t WHEN list_contains({_MISSING}, t) THEN NULL ELSE t END;
 CREATE OR REPLACE TEMP MACRO kpi_value(t) AS
-    CASE WHEN strlen(t) > 6 THEN t WHEN t IN ({", ".join(lit(m) for m in MISSING_VALUE)}) THEN NULL ELSE t END;
+    CASE WHEN strlen(t) > 6 THEN t WHEN list_contains({_MISSING_VALUE}, t) THEN NULL ELSE t END;
 CREATE OR REPLACE TEMP MACRO kpi_key(t) AS
     lower(regexp_replace(t, '\\s+', '', 'g'));
 CREATE OR REPLACE TEMP MACRO kpi_id(t) AS
-    CASE WHEN t IN ({", ".join(lit(m) for m in MISSING)}) THEN NULL
+    CASE WHEN list_contains({_MISSING}, t) THEN NULL
          WHEN contains(t, '(') OR contains(t, '[') OR contains(t, '【') OR contains(t, '〔')
          THEN regexp_replace(t, '\\s*[\\[【(〔]\\s*((?:19|20)\\d{{2}})\\s*[\\]】)〕]\\s*', '〔\\1〕', 'g')
          ELSE t END;
@@ -68,8 +71,8 @@ CREATE OR REPLACE TEMP MACRO kpi_ts(t, y) AS
                 THEN try_strptime(CAST(y AS VARCHAR) || '年' || t, {_FORMATS})
         END);
 CREATE OR REPLACE TEMP MACRO kpi_bool(t) AS
-    CASE WHEN kpi_key(t) IN ('是', 'y', 'yes', 'true', '1', '√', '有') THEN TRUE
-         WHEN kpi_key(t) IN ('否', 'n', 'no', 'false', '0', '×', 'x', '无') THEN FALSE END;
+    CASE WHEN list_contains(['是', 'y', 'yes', 'true', '1', '√', '有'], kpi_key(t)) THEN TRUE
+         WHEN list_contains(['否', 'n', 'no', 'false', '0', '×', 'x', '无'], kpi_key(t)) THEN FALSE END;
 CREATE OR REPLACE TEMP MACRO kpi_stage(t) AS
     nullif(trim(kpi_text(t), '[]【】()〔〕 '), '');
 CREATE OR REPLACE TEMP MACRO kpi_is_footer(row_text) AS
@@ -132,7 +135,7 @@ def problem_expression(col: ColumnSpec, raw: str, typed: str) -> str | None:
     elif col.values and col.required:
         allowed = "、".join(dict.fromkeys(col.values.values()))
         checks.append(
-            f"WHEN kpi_text({raw}) NOT IN ({', '.join(lit(k) for k in col.values)}) "
+            f"WHEN NOT list_contains([{', '.join(lit(k) for k in col.values)}], kpi_text({raw})) "
             f"THEN 'unexpected value (expected {allowed})'"
         )
     if not checks:
