@@ -227,7 +227,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from etl.bench import run_benchmark
 
-    return run_benchmark(rows=args.rows, workdir=Path(args.workdir), keep=args.keep)
+    return run_benchmark(rows=args.rows, workdir=Path(args.workdir), keep=args.keep, repeats=args.repeats)
 
 
 # --- parser --------------------------------------------------------------------------------
@@ -288,6 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rows", type=int, default=1_000_000)
     p.add_argument("--workdir", default="bench")
     p.add_argument("--keep", action="store_true", help="keep the generated CSV and warehouses")
+    p.add_argument("--repeats", type=int, default=3, help="alternating runs of each side (medians are compared)")
     p.set_defaults(func=cmd_bench)
     return parser
 
