@@ -1,0 +1,293 @@
+"""The shell's callbacks: filters ⇄ URL, labels in the chosen language, freshness, drill-down and rows.
+
+The URL's query string is the single source of truth: the filter bar writes it, Dash pages re-render
+the page from it, and a click on a chart either narrows it (district → town → community) or opens the
+rows behind the clicked mark.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from typing import Any
+
+import dash
+import pandas as pd
+from dash import ALL, MATCH, Input, Output, State, ctx, html, no_update
+
+from dashboard import drill, freshness
+from dashboard.app import warehouse
+from dashboard.components import column_defs, grid_options, records
+from dashboard.data import DataUnavailable
+from dashboard.i18n import t
+from dashboard.pagekit import data_end
+from dashboard.shell import NAV, town_options
+from dashboard.state import ViewState
+from warehouse import indicators
+from warehouse.queries import overview as q
+
+LOC = "_pages_location"
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def sync_filters(
+    search: str | None, start: Any, end: Any, towns: list[str] | None, _lang: int, _reset: int, trigger: str | None
+) -> tuple[Any, Any, Any, Any]:
+    """(search, start_date, end_date, towns) after ``trigger`` changed: the URL wins unless a control moved."""
+    state = ViewState.from_search(search)
+    if trigger == "date-range":
+        start_d, end_d = _date(start), _date(end)
+        if state.start is None and state.end is None:  # the controls showed the defaults: keep them implicit
+            try:
+                if (start_d, end_d) == state.resolved(data_end(warehouse())):
+                    return no_update, no_update, no_update, no_update
+            except DataUnavailable:
+                pass
+        new = state.with_(start=start_d, end=end_d)
+    elif trigger == "towns":
+        chosen = tuple(towns or ())
+        if chosen == state.towns:  # the dropdown echoing the URL
+            return no_update, no_update, no_update, no_update
+        new = state.with_(towns=chosen, community=None)
+    elif trigger == "lang-btn":
+        new = state.with_(lang="zh" if state.lang == "en" else "en")
+    elif trigger == "reset-btn":
+        new = ViewState(lang=state.lang)
+    else:  # the URL changed (navigation, drill-down, first load): show it in the controls
+        try:
+            default_start, default_end = state.resolved(data_end(warehouse()))
+        except DataUnavailable:
+            default_start, default_end = state.start, state.end
+        return no_update, default_start, default_end, list(state.towns)
+    new = ViewState.from_search(new.to_search())  # normalise (e.g. community needs exactly one town)
+    if new.to_search() == state.to_search():
+        return no_update, no_update, no_update, no_update
+    shown_start, shown_end = new.start or no_update, new.end or no_update
+    if trigger == "reset-btn":
+        with contextlib.suppress(DataUnavailable):
+            shown_start, shown_end = new.resolved(data_end(warehouse()))
+    return new.to_search() or "?", shown_start, shown_end, list(new.towns)
+
+
+def _nav_search(state: ViewState) -> str:
+    """The query string the navigation keeps across pages (filters and language, not the drill)."""
+    return state.with_(community=None, year=None).to_search()
+
+
+def breadcrumb(state: ViewState, town_names: dict[str, str]) -> list[Any]:
+    lang = state.lang
+    base = state.with_(towns=(), community=None)
+    crumbs: list[Any] = [html.A(t("drill.district", lang), href=base.to_search() or "?", className="kpi-crumb")]
+    if state.town:
+        crumbs += [
+            html.Span("›", className="kpi-crumb-sep"),
+            html.A(
+                town_names.get(state.town, state.town),
+                href=state.with_(community=None).to_search(),
+                className="kpi-crumb",
+            ),
+        ]
+    if state.community:
+        crumbs += [html.Span("›", className="kpi-crumb-sep"), html.Span(state.community, className="kpi-crumb")]
+    crumbs.append(html.Span(t("drill.hint", lang), className="kpi-crumb-hint"))
+    return crumbs
+
+
+def register(app: dash.Dash) -> None:
+    """Attach the shell's callbacks to ``app``."""
+
+    @app.callback(
+        Output(LOC, "search"),
+        Output("date-range", "start_date"),
+        Output("date-range", "end_date"),
+        Output("towns", "value"),
+        Input(LOC, "search"),
+        Input("date-range", "start_date"),
+        Input("date-range", "end_date"),
+        Input("towns", "value"),
+        Input("lang-btn", "n_clicks"),
+        Input("reset-btn", "n_clicks"),
+    )
+    def _sync(search, start, end, towns, lang_clicks, reset_clicks):
+        trigger = ctx.triggered_id if isinstance(ctx.triggered_id, str) else None
+        if len(ctx.triggered) > 1:  # first load: every input fires at once
+            trigger = None
+        return sync_filters(search, start, end, towns, lang_clicks, reset_clicks, trigger)
+
+    @app.callback(
+        *(Output(f"nav-{key.split('.')[1]}", "children") for _, key in NAV),
+        *(Output(f"nav-{key.split('.')[1]}", "href") for _, key in NAV),
+        Output("app-title", "children"),
+        Output("lang-btn", "children"),
+        Output("lbl-range", "children"),
+        Output("lbl-towns", "children"),
+        Output("towns", "placeholder"),
+        Output("towns", "options"),
+        Output("reset-btn", "children"),
+        Output("breadcrumb", "children"),
+        Output("rows-csv", "children"),
+        Output("rows-close", "children"),
+        Output("date-range", "start_date_placeholder_text"),
+        Output("date-range", "end_date_placeholder_text"),
+        Input(LOC, "search"),
+    )
+    def _labels(search):
+        state = ViewState.from_search(search)
+        lang = state.lang
+        options = town_options(lang)
+        names = {o["value"]: o["label"] for o in options}
+        nav_search = _nav_search(state)
+        return (
+            *(t(key, lang) for _, key in NAV),
+            *(path + nav_search for path, _ in NAV),
+            t("app.title", lang),
+            t("lang.switch", lang),
+            t("filter.range", lang),
+            t("filter.towns", lang),
+            t("filter.towns_all", lang),
+            options,
+            t("filter.reset", lang),
+            breadcrumb(state, names),
+            t("common.export_csv", lang),
+            t("common.close", lang),
+            t("filter.start", lang),
+            t("filter.end", lang),
+        )
+
+    @app.callback(
+        Output("gen-store", "data"),
+        Input("fresh-tick", "n_intervals"),
+        State("gen-store", "data"),
+        prevent_initial_call=True,
+    )
+    def _generation(_tick, known):
+        current = warehouse().generation()
+        return current if current != known else no_update
+
+    @app.callback(Output("freshness", "children"), Input(LOC, "search"), Input("fresh-tick", "n_intervals"))
+    def _freshness(search, _tick):
+        lang = ViewState.from_search(search).lang
+        try:
+            frame = warehouse().frame(q.freshness())
+        except DataUnavailable as exc:
+            return freshness.unavailable(lang, str(exc))
+        return freshness.header(frame, lang, dt.datetime.now())
+
+    @app.callback(
+        Output(LOC, "search", allow_duplicate=True),
+        Output("rows-modal", "is_open"),
+        Output("rows-title", "children"),
+        Output("rows-explain", "children"),
+        Output("rows-count", "children"),
+        Output("rows-grid", "rowData"),
+        Output("rows-grid", "columnDefs"),
+        Output("rows-grid", "csvExportParams"),
+        Output("rows-grid", "dashGridOptions"),
+        Input({"type": "chart", "key": ALL}, "clickData"),
+        Input({"type": "rows-btn", "key": ALL}, "n_clicks"),
+        Input({"type": "tile", "key": ALL}, "n_clicks"),
+        Input("rows-close", "n_clicks"),
+        State(LOC, "search"),
+        prevent_initial_call=True,
+    )
+    def _drill(_clicks, _buttons, _tiles, _close, search):
+        trig = ctx.triggered_id
+        nothing = (no_update,) * 9
+        if trig == "rows-close":
+            return no_update, False, *(no_update,) * 7
+        if not isinstance(trig, dict) or not ctx.triggered or not ctx.triggered[0]["value"]:
+            return nothing
+        state = ViewState.from_search(search)
+        key = trig["key"]
+        point = ctx.triggered[0]["value"]["points"][0] if trig["type"] == "chart" else None
+        try:
+            action = drill.act(warehouse(), state, key, point)
+        except DataUnavailable:
+            return nothing
+        if action.search is not None:
+            return action.search or "?", no_update, *(no_update,) * 7
+        frame = action.rows if action.rows is not None else pd.DataFrame()
+        explain = _explain(key, state)
+        count = (
+            t("common.rows_limited", state.lang, n=len(frame))
+            if action.limited
+            else t("common.rows_count", state.lang, n=len(frame))
+        )
+        file_name = f"{key}-{dt.date.today().isoformat()}.csv"
+        return (
+            no_update,
+            True,
+            t("common.rows_title", state.lang, chart=action.title),
+            explain,
+            count,
+            records(frame),
+            column_defs(frame, state.lang),
+            {"fileName": file_name},
+            grid_options(state.lang, 50),
+        )
+
+    @app.callback(
+        Output(LOC, "search", allow_duplicate=True),
+        Input("report-year", "value"),
+        State(LOC, "search"),
+        prevent_initial_call=True,
+    )
+    def _report_year(year, search):
+        state = ViewState.from_search(search)
+        if not year or state.year == year:
+            return no_update
+        return state.with_(year=int(year)).to_search()
+
+    app.clientside_callback(
+        "function(path) { return path || ''; }",
+        Output("nf-path", "children"),
+        Input(LOC, "pathname"),
+    )
+
+    app.clientside_callback(
+        "function(n) { return n > 0; }",
+        Output({"type": "grid", "key": MATCH}, "exportDataAsCsv"),
+        Input({"type": "grid-csv", "key": MATCH}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+
+    app.clientside_callback(
+        "function(n) { return n > 0; }",
+        Output("rows-grid", "exportDataAsCsv"),
+        Input("rows-csv", "n_clicks"),
+        prevent_initial_call=True,
+    )
+
+
+def _explain(key: str, state: ViewState) -> Any:
+    """Formula, numerator, denominator and exclusions of an indicator tile, with this period's values."""
+    ind = indicators.BY_KEY.get(key)
+    if ind is None:
+        return None
+    lang = state.lang
+    items = [
+        (t(f"common.{field}", lang), ind.text(field, lang))
+        for field in ("formula", "numerator", "denominator", "exclusions")
+        if ind.text(field, lang)
+    ]
+    if ind.additive:
+        wh = warehouse()
+        f = state.filters(data_end(wh))
+        row = wh.frame(q.kpi_totals(f, [key]))
+        num = float(row["num"].iloc[0]) if not row.empty else 0.0
+        den = float(row["den"].iloc[0]) if not row.empty and row["den"].notna().iloc[0] else None
+        value = ind.format(num / den if den else (None if ind.kind == "rate" else num), lang)
+        text = f"{num:,.0f} ÷ {den:,.0f} = {value}" if den is not None else value
+        items.append(
+            (
+                t("common.value_now", lang),
+                f"{text}（{f.start} — {f.end}）" if lang != "en" else f"{text} ({f.start} to {f.end})",
+            )
+        )
+    return html.Dl([part for label, text in items for part in (html.Dt(label), html.Dd(text))], className="kpi-explain")

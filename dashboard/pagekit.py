@@ -1,0 +1,110 @@
+"""What every page layout needs: its view state, the warehouse, the effective filters, error handling.
+
+A page's ``layout(**params)`` wraps its body with ``render_page``: the URL's parameters become a
+``PageContext``; an unreadable warehouse becomes a sentence naming the file and how to load one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from dashboard.app import warehouse
+from dashboard.components import message
+from dashboard.data import DataUnavailable, Warehouse
+from dashboard.i18n import t, town_label
+from dashboard.state import ViewState
+from warehouse.queries import overview as q
+from warehouse.sql import Filters
+
+
+@dataclass(frozen=True)
+class PageContext:
+    state: ViewState
+    wh: Warehouse
+    data_end: dt.date | None
+    filters: Filters
+    towns: pd.DataFrame  # town_code, town_name, pinyin, sort_order
+
+    @property
+    def lang(self) -> str:
+        return self.state.lang
+
+    def t(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+    def town_name(self, code: str | None) -> str:
+        row = self.towns[self.towns["town_code"] == code]
+        if row.empty:
+            return str(code)
+        return town_label(row.iloc[0]["town_name"], row.iloc[0]["pinyin"], self.lang)
+
+    def range_text(self) -> str:
+        f = self.filters
+        return self.t(
+            "ov.range_ytd", start=f.start.isoformat() if f.start else "…", end=f.end.isoformat() if f.end else "…"
+        )
+
+    def towns_text(self) -> str:
+        if not self.state.towns:
+            return t("common.whole_district", self.lang)
+        if len(self.state.towns) <= 3:
+            names = "、".join(self.town_name(c) for c in self.state.towns)
+            return names + (f" · {self.state.community}" if self.state.community else "")
+        return t("common.n_towns", self.lang, n=len(self.state.towns))
+
+    def no_match(self) -> str:
+        """The sentence for a filter that matches nothing."""
+        return self.t("common.no_data_filter", range=self.range_text(), towns=self.towns_text())
+
+
+def data_end(wh: Warehouse) -> dt.date | None:
+    frame = wh.frame(q.data_end())
+    value = frame.iloc[0, 0] if not frame.empty else None
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def context(params: dict[str, Any]) -> PageContext:
+    state = ViewState.from_params(params)
+    wh = warehouse()
+    end = data_end(wh)
+    return PageContext(state, wh, end, state.filters(end), wh.frame(q.towns()))
+
+
+def is_empty(wh: Warehouse) -> bool:
+    """True when no source has a single row (nothing was ever loaded)."""
+    return int(wh.frame(q.freshness())["rows_now"].sum()) == 0
+
+
+def warehouse_problem(text: str, lang: str) -> dbc.Alert:
+    return dbc.Alert(
+        [html.H2(t("common.wh_error", lang), className="h5"), html.P(text, className="mb-0")],
+        color="danger",
+        className="kpi-wh-error",
+        id="wh-error",
+    )
+
+
+def render_page(body: Callable[[PageContext], Any]) -> Callable[..., Any]:
+    """Turn ``body(ctx)`` into a Dash pages layout function of the URL's query parameters."""
+
+    @functools.wraps(body)
+    def layout(**params: Any) -> Any:
+        lang = ViewState.from_params(params).lang
+        try:
+            ctx = context(params)
+            if ctx.data_end is None and is_empty(ctx.wh):
+                cmd = f"kpi load EXPORTS_DIR --warehouse {ctx.wh.path}"
+                return html.Div(message(t("common.empty_wh", lang, cmd=cmd)), className="kpi-page", id="wh-empty")
+            return html.Div(body(ctx), className="kpi-page")
+        except DataUnavailable as exc:
+            return warehouse_problem(str(exc), lang)
+
+    return layout

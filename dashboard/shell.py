@@ -1,0 +1,166 @@
+"""The app shell around every page: header with navigation and data freshness, filter bar, rows modal.
+
+Labels are filled by callbacks from the URL's ``lang`` (see ``dashboard.callbacks``); the shell
+itself never queries the warehouse.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import flask
+from dash import dcc, html
+
+from dashboard.components import rows_grid
+from dashboard.figures.theme import towns
+from dashboard.i18n import t, town_label
+
+NAV = (
+    ("/", "nav.overview"),
+    ("/violations", "nav.violations"),
+    ("/demolitions", "nav.demolitions"),
+    ("/snow", "nav.snow"),
+    ("/report", "nav.report"),
+    ("/rankings", "nav.rankings"),
+)
+REFRESH_MS = 60_000
+
+
+def header() -> dbc.Navbar:
+    links = [
+        dbc.NavItem(dbc.NavLink(t(key), href=path, id=f"nav-{key.split('.')[1]}", active="exact")) for path, key in NAV
+    ]
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                html.A(
+                    [
+                        html.Span("环", className="kpi-logo"),
+                        html.Span(t("app.title"), id="app-title", className="kpi-brand-text"),
+                    ],
+                    href="/",
+                    id="brand",
+                    className="navbar-brand d-flex align-items-center",
+                ),
+                dbc.Nav(links, navbar=True, className="me-auto kpi-nav"),
+                html.Div(id="freshness", className="kpi-freshness"),
+                dbc.Button(
+                    t("lang.switch"),
+                    id="lang-btn",
+                    color="light",
+                    outline=True,
+                    size="sm",
+                    className="ms-3",
+                    n_clicks=0,
+                ),
+            ],
+            fluid=True,
+        ),
+        color="dark",
+        dark=True,
+        className="kpi-navbar",
+        sticky="top",
+    )
+
+
+def town_options(lang: str) -> list[dict[str, str]]:
+    """The towns of the reference data (present from the start, so a town in the URL is never dropped)."""
+    return [{"label": town_label(town.name, town.pinyin, lang), "value": code} for code, town in towns().items()]
+
+
+def filter_bar() -> html.Div:
+    return html.Div(
+        dbc.Container(
+            [
+                html.Div(
+                    [
+                        html.Label(
+                            t("filter.range"), id="lbl-range", className="kpi-filter-label", htmlFor="date-range"
+                        ),
+                        dcc.DatePickerRange(
+                            id="date-range",
+                            display_format="YYYY-MM-DD",
+                            clearable=False,
+                            first_day_of_week=1,
+                            minimum_nights=0,
+                        ),
+                    ],
+                    className="kpi-filter",
+                ),
+                html.Div(
+                    [
+                        html.Label(t("filter.towns"), id="lbl-towns", className="kpi-filter-label", htmlFor="towns"),
+                        dcc.Dropdown(
+                            id="towns",
+                            multi=True,
+                            placeholder=t("filter.towns_all"),
+                            options=town_options("zh"),
+                            className="kpi-towns",
+                        ),
+                    ],
+                    className="kpi-filter kpi-filter-towns",
+                ),
+                dbc.Button(t("filter.reset"), id="reset-btn", color="secondary", outline=True, size="sm", n_clicks=0),
+                html.Nav(id="breadcrumb", className="kpi-breadcrumb", **{"aria-label": "drill-down"}),
+            ],
+            fluid=True,
+            className="kpi-filter-row",
+        ),
+        className="kpi-filterbar",
+    )
+
+
+def rows_modal() -> dbc.Modal:
+    return dbc.Modal(
+        [
+            dbc.ModalHeader(dbc.ModalTitle(id="rows-title")),
+            dbc.ModalBody(
+                [
+                    html.Div(id="rows-explain"),
+                    html.Div(id="rows-count", className="kpi-rows-count"),
+                    rows_grid("rows-grid", None, "zh"),
+                ]
+            ),
+            dbc.ModalFooter(
+                [
+                    dbc.Button(t("common.export_csv"), id="rows-csv", color="primary", n_clicks=0),
+                    dbc.Button(t("common.close"), id="rows-close", color="secondary", outline=True, n_clicks=0),
+                ]
+            ),
+        ],
+        id="rows-modal",
+        size="xl",
+        is_open=False,
+        scrollable=True,
+    )
+
+
+def _generation() -> str:
+    from dashboard.app import warehouse
+
+    try:
+        return warehouse().generation()
+    except (RuntimeError, KeyError):  # outside a request (validation layout)
+        return ""
+
+
+def _refresh_ms() -> int:
+    try:
+        return int(flask.current_app.config.get("KPI_REFRESH_MS", REFRESH_MS))
+    except RuntimeError:  # outside a request
+        return REFRESH_MS
+
+
+def layout() -> html.Div:
+    return html.Div(
+        [
+            dcc.Store(id="gen-store", data=_generation()),
+            dcc.Interval(id="fresh-tick", interval=_refresh_ms(), n_intervals=0),
+            header(),
+            filter_bar(),
+            dbc.Container(dash.page_container, fluid=True, className="kpi-main"),
+            rows_modal(),
+            dcc.Store(id="rows-context"),
+        ],
+        className="kpi-app",
+    )

@@ -1,0 +1,106 @@
+"""The view state kept in the URL: date range, towns, drill level, language, report year.
+
+``?start=2023-01-01&end=2023-06-30&towns=371002001&community=古北社区&lang=en`` — every view is a
+permalink. Parsing never trusts the text: dates must parse, towns must be known codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from urllib.parse import parse_qs, urlencode
+
+from dashboard.i18n import norm_lang
+from warehouse.sql import Filters
+
+TOWN_CODES = (
+    "371002001",
+    "371002002",
+    "371002003",
+    "371002011",
+    "371002012",
+    "371002100",
+    "371002101",
+    "371002102",
+    "371002109",
+)
+
+
+def _date(text: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text)[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def _first(value: object) -> str | None:
+    if isinstance(value, list | tuple):
+        value = value[0] if value else None
+    return None if value in (None, "") else str(value)
+
+
+@dataclass(frozen=True)
+class ViewState:
+    start: dt.date | None = None
+    end: dt.date | None = None
+    towns: tuple[str, ...] = ()
+    community: str | None = None
+    lang: str = "zh"
+    year: int | None = None
+
+    @classmethod
+    def from_params(cls, params: dict[str, object]) -> ViewState:
+        """From the query parameters Dash passes to a page layout (or ``parse_qs`` output)."""
+        towns_text = _first(params.get("towns")) or ""
+        towns = tuple(dict.fromkeys(c for c in towns_text.split(",") if c in TOWN_CODES))
+        year_text = _first(params.get("year"))
+        start, end = _date(_first(params.get("start"))), _date(_first(params.get("end")))
+        if start and end and start > end:
+            start, end = end, start
+        return cls(
+            start=start,
+            end=end,
+            towns=towns,
+            community=(_first(params.get("community")) or None) if len(towns) == 1 else None,
+            lang=norm_lang(_first(params.get("lang"))),
+            year=int(year_text) if year_text and year_text.isdigit() else None,
+        )
+
+    @classmethod
+    def from_search(cls, search: str | None) -> ViewState:
+        return cls.from_params(parse_qs((search or "").lstrip("?")))
+
+    def to_search(self) -> str:
+        """The query string ('' when everything is default)."""
+        params: dict[str, str] = {}
+        if self.start:
+            params["start"] = self.start.isoformat()
+        if self.end:
+            params["end"] = self.end.isoformat()
+        if self.towns:
+            params["towns"] = ",".join(self.towns)
+        if self.community and len(self.towns) == 1:
+            params["community"] = self.community
+        if self.year:
+            params["year"] = str(self.year)
+        if self.lang != "zh":
+            params["lang"] = self.lang
+        return "?" + urlencode(params) if params else ""
+
+    def with_(self, **changes: object) -> ViewState:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def town(self) -> str | None:
+        """The one town drilled into, if exactly one is selected."""
+        return self.towns[0] if len(self.towns) == 1 else None
+
+    def resolved(self, data_end: dt.date | None) -> tuple[dt.date, dt.date]:
+        """The effective range: the URL's, else the year to date of the data's last day."""
+        end = self.end or data_end or dt.date.today()
+        start = self.start or dt.date(end.year, 1, 1)
+        return start, end
+
+    def filters(self, data_end: dt.date | None) -> Filters:
+        start, end = self.resolved(data_end)
+        return Filters(start=start, end=end, towns=self.towns)

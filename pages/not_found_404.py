@@ -1,0 +1,37 @@
+"""Any unknown URL: a proper not-found page (the server also answers HTTP 404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard.i18n import t
+from dashboard.state import ViewState
+
+dash.register_page(__name__, path="/404", name="404", title="页面不存在 · 404")
+
+
+def layout(**params: Any) -> html.Div:
+    state = ViewState.from_params(params)
+    lang = state.lang
+    home = "/" + state.with_(community=None, year=None).to_search()
+    return html.Div(
+        dbc.Card(
+            dbc.CardBody(
+                [
+                    html.Div("404", className="kpi-404-code"),
+                    html.H1(t("nf.title", lang), className="kpi-page-title", id="nf-title"),
+                    html.P(t("nf.body", lang), id="nf-body"),
+                    html.Code(id="nf-path"),
+                    html.Div(
+                        dbc.Button(t("nf.home", lang), href=home, color="primary", id="nf-home"), className="mt-3"
+                    ),
+                ]
+            ),
+            className="kpi-404 mx-auto",
+        ),
+        className="kpi-page py-5",
+    )

@@ -1,0 +1,235 @@
+"""/ — the overview: headline KPIs against targets, each with a sparkline and 同比/环比 deltas."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from dashboard import kpis
+from dashboard.components import chart_card, kpi_tile, page_header
+from dashboard.figures import overview as fig
+from dashboard.figures.theme import STATUS_COLORS
+from dashboard.i18n import t
+from dashboard.pagekit import PageContext, render_page
+from warehouse import indicators
+from warehouse.queries import demolitions as qd
+from warehouse.queries import overview as qo
+from warehouse.queries import snow as qs
+from warehouse.sql import Filters
+
+dash.register_page(__name__, path="/", name="总览", title="总览 · 环翠区综合行政执法局", order=0)
+
+
+def _deltas(ctx: PageContext, kv: kpis.KpiValue) -> list[tuple[str, str, str]]:
+    ind = indicators.get(kv.key)
+    out = []
+    for label, before in ((ctx.t("common.mom"), kv.prev), (ctx.t("common.yoy"), kv.yoy)):
+        text, d = kpis.delta_text(kv.value, before, ind.kind)
+        out.append((label, text, kpis.tone(d, ind.direction)))
+    return out
+
+
+def _target_text(ctx: PageContext, kv: kpis.KpiValue) -> str:
+    ind = indicators.get(kv.key)
+    if kv.target is None:
+        return ctx.t("common.no_target")
+    return ctx.t("common.target", value=ind.format(kv.target, ctx.lang))
+
+
+def _tile(
+    ctx: PageContext, kv: kpis.KpiValue, label: str | None = None, sub: str | None = None, extra: Any = None
+) -> html.Div:
+    ind = indicators.get(kv.key)
+    spark = fig.sparkline_svg(kv.series) if len(kv.series) > 1 else None
+    return kpi_tile(
+        kv.key,
+        label or ind.label(ctx.lang),
+        ind.format(kv.value, ctx.lang),
+        ctx.lang,
+        sub=sub,
+        deltas=_deltas(ctx, kv),
+        target=_target_text(ctx, kv),
+        status=kv.status,
+        spark=spark,
+        extra=extra,
+    )
+
+
+def _snow_tile(ctx: PageContext) -> html.Div:
+    row = ctx.wh.frame(qs.kpis(ctx.filters)).iloc[0]
+    personnel, machines = indicators.get("snow.personnel"), indicators.get("snow.machines")
+    series = ctx.wh.frame(qo.snow_force_series(ctx.filters)).rename(columns={"as_of": "period", "personnel": "value"})
+    if pd.isna(row["as_of"]):
+        return kpi_tile(
+            "snow.personnel",
+            ctx.t("ov.snow"),
+            "—",
+            ctx.lang,
+            sub=ctx.t("common.no_source", source=t("nav.snow", ctx.lang)),
+            status="grey",
+        )
+    value = f"{personnel.format(row['personnel'], ctx.lang)} · {machines.format(row['machines'], ctx.lang)}"
+    return kpi_tile(
+        "snow.personnel",
+        ctx.t("ov.snow"),
+        value,
+        ctx.lang,
+        sub=ctx.t("ov.snow_as_of", day=str(row["as_of"])[:10]),
+        spark=fig.sparkline_svg(series) if len(series) > 1 else None,
+    )
+
+
+def _rank_tile(ctx: PageContext) -> html.Div:
+    ranks = ctx.wh.frame(qo.assessment_latest(ctx.filters))
+    ind = indicators.get("assessment.rank")
+    if ranks.empty:
+        return kpi_tile(
+            "assessment.rank",
+            ind.label(ctx.lang),
+            "—",
+            ctx.lang,
+            sub=ctx.t("common.no_source", source=ind.label(ctx.lang)),
+            status="grey",
+        )
+    goal = kpis.targets(ctx.wh, ["assessment.rank"], ctx.filters.end.year).get("assessment.rank", 2.0)
+    items = []
+    worst = "green"
+    for r in ranks.itertuples():
+        st = kpis.status(float(r.rank), goal, "lower")
+        worst = "red" if "red" in (st, worst) else ("amber" if "amber" in (st, worst) else worst)
+        items.append(
+            html.Div(
+                [
+                    html.Span(r.item, className="kpi-rank-item"),
+                    html.Span(
+                        ind.format(r.rank, ctx.lang),
+                        className="kpi-rank-badge",
+                        style={"backgroundColor": STATUS_COLORS.get(st or "grey")},
+                    ),
+                    html.Span(f"{r.period} · {r.score:.2f}", className="kpi-rank-period"),
+                ],
+                className="kpi-rank-row",
+            )
+        )
+    return kpi_tile(
+        "assessment.rank",
+        ind.label(ctx.lang),
+        "",
+        ctx.lang,
+        sub=ctx.t("ov.rank_goal"),
+        status=worst,
+        extra=html.Div(items, className="kpi-ranks"),
+    )
+
+
+def _demolition_tile(ctx: PageContext, f_ytd: Filters) -> html.Div:
+    vals = kpis.additive(
+        ctx.wh,
+        f_ytd,
+        ["demolition.stock_count", "demolition.stock_area_m2"],
+        plan_keys=("demolition.stock_count", "demolition.stock_area_m2"),
+    )
+    count, area = vals["demolition.stock_count"], vals["demolition.stock_area_m2"]
+    ind_c, ind_a = indicators.get(count.key), indicators.get(area.key)
+    value = f"{ind_c.format(count.value, ctx.lang)} · {ind_a.format(area.value, ctx.lang)}"
+    plans = []
+    for kv, ind in ((count, ind_c), (area, ind_a)):
+        if kv.target:
+            pct = f"{(kv.value or 0) / kv.target:.0%}"
+            plans.append(
+                f"{ctx.t('ov.plan_progress', pct=pct)}（{ind.format(kv.target, ctx.lang)}）"
+                if ctx.lang == "zh"
+                else f"{ctx.t('ov.plan_progress', pct=pct)} ({ind.format(kv.target, 'en')})"
+            )
+    target = " · ".join(plans) if plans else ctx.t("common.no_target")
+    spark = fig.sparkline_svg(count.series) if len(count.series) > 1 else None
+    return kpi_tile(
+        count.key,
+        ctx.t("ov.demolition_plan"),
+        value,
+        ctx.lang,
+        sub=ctx.t("ov.range_ytd", start=f_ytd.start.isoformat(), end=f_ytd.end.isoformat()),
+        deltas=_deltas(ctx, count),
+        target=target,
+        status=count.status,
+        spark=spark,
+    )
+
+
+def _towns_chart(ctx: PageContext) -> Any:
+    key = "dcm.on_time_close_rate"
+    ind = indicators.get(key)
+    df = ctx.wh.frame(qo.kpi_by_town(ctx.filters, [key]))
+    goal = kpis.targets(ctx.wh, [key], ctx.filters.end.year).get(key)
+    df = df.assign(value=df["num"] / df["den"].where(df["den"] > 0), target=goal, n=df["den"].fillna(0).astype(int))
+    df["status"] = [
+        kpis.status(None if pd.isna(v) else v, goal, "higher", n, "rate")
+        for v, n in zip(df["value"], df["n"], strict=True)
+    ]
+    figure = fig.town_rate_bars(df, ctx.lang, ind.label(ctx.lang))
+    return chart_card("ov.towns_chart", ctx.t("ov.towns_chart"), figure, ctx.lang, ctx.no_match(), height=400)
+
+
+def _trend_chart(ctx: PageContext) -> Any:
+    keys = ["dcm.filed", "dcm.closed"]
+    df = ctx.wh.frame(qo.kpi_series(ctx.filters, keys, "month")).assign(value=lambda d: d["num"])
+    names = {k: indicators.get(k).label(ctx.lang) for k in keys}
+    figure = fig.filed_closed_trend(df, ctx.lang, names)
+    return chart_card("ov.trend_chart", ctx.t("ov.trend_chart"), figure, ctx.lang, ctx.no_match(), height=400)
+
+
+def _ranks_chart(ctx: PageContext) -> Any:
+    df = ctx.wh.frame(qo.assessment_series(ctx.filters))
+    figure = fig.assessment_ranks(df, ctx.lang)
+    return chart_card(
+        "ov.ranks",
+        ctx.t("ov.ranks"),
+        figure,
+        ctx.lang,
+        ctx.t("common.no_source", source=t("ov.ranks", ctx.lang)),
+        height=400,
+    )
+
+
+def body(ctx: PageContext) -> list[Any]:
+    f = ctx.filters
+    assert f.start and f.end
+    main = kpis.additive(ctx.wh, f, ["dcm.on_time_close_rate", "demolition.new_found", "refined.rectified"])
+    week = kpis.additive(ctx.wh, kpis.last_week(f), ["dcm.filed"], grain="week")["dcm.filed"]
+    new_open = ctx.wh.frame(qd.kpis(f)).iloc[0]["new_open"]
+    f_ytd = Filters(dt.date(f.end.year, 1, 1), f.end, f.towns)
+    wk = kpis.last_week(f)
+    tiles = [
+        _tile(ctx, main["dcm.on_time_close_rate"], sub=ctx.range_text()),
+        _tile(
+            ctx,
+            week,
+            label=ctx.t("ov.week"),
+            sub=ctx.t("ov.week_note", start=wk.start.isoformat(), end=wk.end.isoformat()),
+        ),
+        _tile(ctx, main["demolition.new_found"], sub=ctx.t("ov.new_open", n=int(new_open))),
+        _demolition_tile(ctx, f_ytd),
+        _tile(ctx, main["refined.rectified"], sub=ctx.range_text()),
+        _snow_tile(ctx),
+    ]
+    return [
+        page_header(ctx.t("ov.title"), ctx.t("ov.subtitle", range=ctx.range_text(), towns=ctx.towns_text())),
+        dbc.Row([dbc.Col(tile, xs=12, md=6, xl=2, className="mb-3") for tile in tiles], className="g-3"),
+        dbc.Row(
+            [
+                dbc.Col(_rank_tile(ctx), xs=12, xl=3, className="mb-3"),
+                dbc.Col(_towns_chart(ctx), xs=12, xl=3, className="mb-3"),
+                dbc.Col(_trend_chart(ctx), xs=12, xl=3, className="mb-3"),
+                dbc.Col(_ranks_chart(ctx), xs=12, xl=3, className="mb-3"),
+            ],
+            className="g-3",
+        ),
+    ]
+
+
+layout = render_page(body)

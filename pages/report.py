@@ -1,0 +1,116 @@
+"""/report — the year's work-report figures in the structure of the bureau's report, previous year beside."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.components import message, page_header
+from dashboard.pagekit import PageContext, render_page
+from warehouse.report import AREAS_EN, AREAS_ZH, REPORT_FIGURES, ReportFigure
+
+dash.register_page(__name__, path="/report", name="年度报告", title="年度报告 · 环翠区综合行政执法局", order=4)
+
+_AREA_NUMERALS = "一二三四五六七"
+
+
+def fmt(fig: ReportFigure, value: float | None, lang: str) -> str:
+    """A report value as the report writes it: 1,540 处 / 100%."""
+    if value is None:
+        return "—"
+    if fig.is_rate:
+        return f"{value:.0%}" if abs(value * 100 - round(value * 100)) < 1e-9 else f"{value:.1%}"
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    return f"{text} {fig.unit_en if lang == 'en' else fig.unit_zh}"
+
+
+def change(fig: ReportFigure, now: float | None, before: float | None) -> str:
+    if now is None or before is None:
+        return "—"
+    if fig.is_rate:
+        return f"{(now - before) * 100:+.1f} pp"
+    if before == 0:
+        return "—" if now == 0 else f"+{now:,.0f}"
+    return f"{(now - before) / before:+.1%}"
+
+
+def table(ctx: PageContext, year: int, now: dict[str, float | None], before: dict[str, float | None]) -> dbc.Table:
+    lang = ctx.lang
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(ctx.t("rp.figure")),
+                html.Th(str(year), className="text-end"),
+                html.Th(str(year - 1), className="text-end"),
+                html.Th(ctx.t("rp.change"), className="text-end"),
+            ]
+        )
+    )
+    rows: list[Any] = []
+    for area in range(1, 8):
+        title = AREAS_EN[area] if lang == "en" else f"（{_AREA_NUMERALS[area - 1]}）{AREAS_ZH[area]}"
+        rows.append(html.Tr(html.Th(title, colSpan=4, className="kpi-report-area")))
+        for fig in (f for f in REPORT_FIGURES if f.area == area):
+            rows.append(
+                html.Tr(
+                    [
+                        html.Td(fig.label_en if lang == "en" else fig.label_zh),
+                        html.Td(
+                            fmt(fig, now.get(fig.key), lang),
+                            className="text-end kpi-num",
+                            id={"type": "report-value", "key": fig.key},
+                        ),
+                        html.Td(fmt(fig, before.get(fig.key), lang), className="text-end kpi-num text-secondary"),
+                        html.Td(change(fig, now.get(fig.key), before.get(fig.key)), className="text-end kpi-num"),
+                    ],
+                    **{"data-key": fig.key},
+                )
+            )
+    return dbc.Table(
+        [head, html.Tbody(rows)], bordered=False, hover=True, size="sm", className="kpi-report-table", id="report-table"
+    )
+
+
+def default_year(years: list[int], data_end: dt.date | None) -> int:
+    """The latest complete year (a report summarises a whole year), else the latest year with figures."""
+    if data_end is not None:
+        complete = data_end.year if (data_end.month, data_end.day) == (12, 31) else data_end.year - 1
+        if complete in years:
+            return complete
+    return years[0]
+
+
+def body(ctx: PageContext) -> list[Any]:
+    years = ctx.wh.report_years()
+    header = page_header(ctx.t("rp.title"), ctx.t("rp.note"))
+    if not years:
+        return [header, message(ctx.t("rp.no_years"))]
+    year = ctx.state.year if ctx.state.year in years else default_year(years, ctx.data_end)
+    picker = html.Div(
+        [
+            html.Label(ctx.t("rp.year"), htmlFor="report-year", className="kpi-filter-label"),
+            dcc.Dropdown(
+                id="report-year",
+                options=[{"label": str(y), "value": y} for y in years],
+                value=year,
+                clearable=False,
+                style={"width": "140px"},
+            ),
+        ],
+        className="kpi-filter mb-3",
+    )
+    return [
+        header,
+        picker,
+        dbc.Card(
+            dbc.CardBody(table(ctx, year, ctx.wh.report(year), ctx.wh.report(year - 1) if year - 1 in years else {})),
+            className="kpi-card kpi-report-card",
+        ),
+    ]
+
+
+layout = render_page(body)

@@ -1,0 +1,121 @@
+"""The query executor and the indicator values: read-only, cached per generation, one definition everywhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dashboard import kpis
+from dashboard.data import DataUnavailable, Warehouse
+from tests.dashboard_data import (
+    blank_warehouse_fixture,  # noqa: F401
+    load,
+    small_warehouse_fixture,  # noqa: F401
+    write_exports,
+    write_more_cases,
+)
+from warehouse.queries import demolitions as qd
+from warehouse.queries import overview as qo
+from warehouse.queries import violations as qv
+from warehouse.sql import Filters
+
+F23 = Filters(dt.date(2023, 1, 1), dt.date(2023, 6, 30))
+
+
+def test_ddata001_frames_are_cached_per_generation(small_warehouse: Path) -> None:
+    wh = Warehouse(small_warehouse)
+    first = wh.frame(qo.towns())
+    assert len(first) == 9
+    queries = wh.stats.queries
+    assert wh.frame(qo.towns()) is first and wh.stats.queries == queries
+    assert wh.generation().startswith("gen-")
+
+
+def test_ddata002_new_generation_is_picked_up(tmp_path: Path) -> None:
+    exports = write_exports(tmp_path / "x", cases=200)
+    warehouse = load(exports, tmp_path / "wh" / "warehouse.duckdb")
+    wh = Warehouse(warehouse)
+    gen = wh.generation()
+    before = int(wh.frame(qo.kpi_totals(Filters(), ["dcm.filed"]))["num"].sum())
+    (tmp_path / "y").mkdir()
+    more = write_more_cases(tmp_path / "y" / "cases.csv", 300)
+    load(more, warehouse)
+    assert wh.generation() != gen
+    after = int(wh.frame(qo.kpi_totals(Filters(), ["dcm.filed"]))["num"].sum())
+    assert after > before
+
+
+def test_ddata003_missing_and_corrupt_warehouse_say_what_to_do(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "warehouse.duckdb"
+    with pytest.raises(DataUnavailable, match=r"no warehouse at .*nowhere.*kpi load"):
+        Warehouse(missing).frame(qo.towns())
+    corrupt = tmp_path / "corrupt.duckdb"
+    corrupt.write_bytes(b"this is not a database" * 100)
+    problem = Warehouse(corrupt).check()
+    assert problem and "corrupt.duckdb" in problem
+
+
+def test_ddata004_server_never_writes(small_warehouse: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "ro.duckdb"
+    shutil.copyfile(small_warehouse.resolve(), copy)
+    copy.chmod(0o444)
+    wh = Warehouse(copy)
+    assert not wh.frame(qo.towns()).empty  # a read-only file is enough
+
+
+def test_ddata005_overview_rate_equals_violations_page(small_warehouse: Path) -> None:
+    wh = Warehouse(small_warehouse)
+    for f in (F23, Filters(dt.date(2022, 1, 1), dt.date(2022, 12, 31), ("371002001", "371002100"))):
+        tile = kpis.additive(wh, f, ["dcm.on_time_close_rate", "dcm.rework_rate", "dcm.filed"])
+        page = wh.frame(qv.kpis(f)).iloc[0]
+        assert tile["dcm.on_time_close_rate"].value == pytest.approx(page["on_time_rate"])
+        assert tile["dcm.rework_rate"].value == pytest.approx(page["rework_rate"])
+        assert tile["dcm.filed"].value == page["filed"]
+        assert tile["dcm.on_time_close_rate"].den == page["due"]
+
+
+def test_ddata006_demolitions_equal_page_and_report(small_warehouse: Path) -> None:
+    wh = Warehouse(small_warehouse)
+    y22 = Filters(dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+    tile = kpis.additive(wh, y22, ["demolition.stock_count", "demolition.stock_area_m2", "demolition.new_found"])
+    page = wh.frame(qd.kpis(y22)).iloc[0]
+    report = wh.report(2022)
+    assert tile["demolition.stock_count"].value == page["stock_demolished"] == report["demolition.stock_count"]
+    assert tile["demolition.stock_area_m2"].value == pytest.approx(page["stock_demolished_m2"])
+    assert tile["demolition.stock_area_m2"].value == pytest.approx(report["demolition.stock_area_m2"])
+    assert tile["demolition.new_found"].value == page["new_found"]
+
+
+def test_ddata007_deltas_targets_and_status(small_warehouse: Path) -> None:
+    wh = Warehouse(small_warehouse)
+    vals = kpis.additive(
+        wh,
+        F23,
+        ["dcm.on_time_close_rate", "demolition.new_found", "demolition.stock_count"],
+        plan_keys=("demolition.stock_count",),
+    )
+    rate = vals["dcm.on_time_close_rate"]
+    assert rate.target == 0.95 and rate.status in ("green", "amber", "red")
+    assert rate.prev is not None and rate.yoy is not None
+    assert len(rate.series) == 12  # the twelve months up to June 2023
+    assert vals["demolition.new_found"].target == 0 and vals["demolition.new_found"].status in ("green", "red")
+    assert kpis.previous(F23) == Filters(dt.date(2022, 7, 4), dt.date(2022, 12, 31))  # 181 days before
+    assert kpis.year_before(F23) == Filters(dt.date(2022, 1, 1), dt.date(2022, 6, 30))
+    assert kpis.status(0.5, None, "higher") is None
+    assert kpis.status(0.9, 0.95, "higher", den=3, kind="rate") == "grey"
+    assert kpis.status(0.9, 0.95, "higher", den=50, kind="rate") == "amber"
+    assert kpis.status(1, 0, "lower") == "red" and kpis.status(0, 0, "lower") == "green"
+    assert kpis.delta_text(0.95, 0.90, "rate")[0] == "+5.0 pp"
+    assert kpis.delta_text(110, 100, "count")[0] == "+10.0%"
+    assert kpis.tone(-1, "lower") == "good" and kpis.tone(-1, "higher") == "bad"
+
+
+def test_ddata008_empty_warehouse_answers(blank_warehouse: Path) -> None:
+    wh = Warehouse(blank_warehouse)
+    assert wh.frame(qo.data_end()).iloc[0, 0] is None or str(wh.frame(qo.data_end()).iloc[0, 0]) in ("NaT", "None")
+    vals = kpis.additive(wh, F23, ["dcm.on_time_close_rate", "dcm.filed"])
+    assert vals["dcm.on_time_close_rate"].value is None and vals["dcm.filed"].value == 0
+    assert wh.report_years() == []

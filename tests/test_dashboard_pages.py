@@ -1,0 +1,148 @@
+"""Every page renders from URL parameters alone, and says so in words when there is nothing to show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import dash
+import pytest
+from dash import dcc
+
+from dashboard import drill, freshness
+from dashboard.app import create_app
+from dashboard.data import Warehouse
+from dashboard.state import ViewState
+from tests.dashboard_data import (
+    blank_warehouse_fixture,  # noqa: F401
+    small_warehouse_fixture,  # noqa: F401
+)
+from warehouse.queries import overview as qo
+
+PAGES = ("/", "/violations", "/demolitions", "/snow", "/report")
+
+
+def _render(warehouse: Path, path: str, **params: Any) -> Any:
+    app = create_app(warehouse, warm=False)
+    page = next(p for p in dash.page_registry.values() if p["path"] == path)
+    with app.server.test_request_context():
+        return page["layout"](**params)
+
+
+def _text(component: Any) -> str:
+    return json.dumps(component.to_plotly_json(), ensure_ascii=False, default=str)
+
+
+def _graphs(component: Any) -> list[dcc.Graph]:
+    found = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dcc.Graph):
+            found.append(node)
+        children = getattr(node, "children", None)
+        for child in children if isinstance(children, list | tuple) else [children]:
+            if child is not None and hasattr(child, "to_plotly_json"):
+                walk(child)
+
+    walk(component)
+    return found
+
+
+def _points(trace: Any) -> int:
+    for name in ("x", "values", "z"):
+        value = getattr(trace, name, None)
+        if value is not None and len(value):
+            return len(value)
+    return 0
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_dpage001_pages_render_with_data(small_warehouse: Path, path: str, lang: str) -> None:
+    out = _render(small_warehouse, path, lang=lang, start="2022-01-01", end="2023-06-30")
+    text = _text(out)
+    assert "wh-error" not in text
+    if path != "/report":
+        graphs = [g for g in _graphs(out) if getattr(g, "id", None)]  # sparklines have no id
+        assert graphs, path
+        for g in graphs:
+            assert any(_points(trace) for trace in g.figure.data), g.id
+    assert ("按期结案率" in text or "违法建设" in text or "清雪" in text or "年度" in text) if lang == "zh" else True
+
+
+@pytest.mark.parametrize("path", PAGES[:4])
+def test_dpage002_filter_matching_nothing_says_so(small_warehouse: Path, path: str) -> None:
+    text = _text(_render(small_warehouse, path, start="2030-01-01", end="2030-03-31"))
+    assert "没有数据" in text or "尚无" in text or "没有降雪" in text, path
+    assert "wh-error" not in text
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_dpage003_empty_warehouse_says_so(blank_warehouse: Path, path: str) -> None:
+    out = _render(blank_warehouse, path, lang="en")
+    text = _text(out)
+    assert "wh-error" not in text
+    assert "The warehouse holds no data yet" in text and "kpi load" in text, path
+    assert not [g for g in _graphs(out) if getattr(g, "id", None)], path
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_dpage004_missing_warehouse_names_the_file(tmp_path: Path, path: str) -> None:
+    text = _text(_render(tmp_path / "none" / "warehouse.duckdb", path))
+    assert "wh-error" in text and "none/warehouse.duckdb" in text and "kpi load" in text
+
+
+def test_dpage005_drill_down_and_rows(small_warehouse: Path) -> None:
+    wh = Warehouse(small_warehouse)
+    state = ViewState(start=dt.date(2023, 1, 1), end=dt.date(2023, 6, 30))
+    town = drill.act(wh, state, "vi.towns", {"customdata": ["371002001", 1]})
+    assert town.search and "towns=371002001" in town.search
+    inside = ViewState.from_search(town.search)
+    community = drill.act(wh, inside, "vi.areas", {"customdata": ["环翠东社区"]})
+    assert community.search and "community=" in community.search
+    grid = drill.act(wh, ViewState.from_search(community.search), "vi.areas", {"customdata": ["37100200000001"]})
+    assert grid.search is None and grid.rows is not None
+    rows = drill.act(wh, state, "vi.pareto", {"customdata": ["暴露垃圾"]})
+    assert rows.rows is not None and not rows.rows.empty and set(rows.rows["minor_category"]) == {"暴露垃圾"}
+    tile = drill.act(wh, state, "dcm.on_time_close_rate", None)
+    assert tile.rows is not None and len(tile.rows) > 0 and tile.title == "按期结案率"
+    for key in drill.CHARTS:
+        assert drill.act(wh, state, key, None).rows is not None, key
+
+
+def test_dpage006_freshness_flags_stale_and_missing_sources(small_warehouse: Path) -> None:
+    frame = Warehouse(small_warehouse).frame(qo.freshness())
+    now = frame["last_load_at"].max().to_pydatetime()
+    st = freshness.status(frame, now + dt.timedelta(days=2)).set_index("source")["status"]
+    assert st["dcm_cases"] == "stale" and st["illegal_construction"] == "fresh" and st["penalty_cases"] == "none"
+    header = json.dumps(
+        [c.to_plotly_json() for c in freshness.header(frame, "zh", now + dt.timedelta(days=2))],
+        ensure_ascii=False,
+        default=str,
+    )
+    assert "数字城管案件 已 2 天未更新" in header
+
+
+def test_dpage007_report_shows_the_warehouse_figures(small_warehouse: Path) -> None:
+    from pages.report import fmt
+    from warehouse.report import REPORT_FIGURES
+
+    out = _render(small_warehouse, "/report", year="2022")
+    figures = Warehouse(small_warehouse).report(2022)
+    cells = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(getattr(node, "id", None), dict) and node.id.get("type") == "report-value":
+            cells[node.id["key"]] = node.children
+        children = getattr(node, "children", None)
+        for child in children if isinstance(children, list | tuple) else [children]:
+            if child is not None and hasattr(child, "to_plotly_json"):
+                walk(child)
+
+    walk(out)
+    assert set(cells) == {f.key for f in REPORT_FIGURES}
+    for fig in REPORT_FIGURES:
+        assert cells[fig.key] == fmt(fig, figures[fig.key], "zh"), fig.key
+    assert cells["demolition.stock_area_m2"].endswith("㎡")
