@@ -1,0 +1,238 @@
+"""Figures and small presentation helpers of the /rankings page (issue 5). Pure: frames in, figures out.
+
+* ``bump_chart`` — every unit's rank in one city assessment item per month (from
+  ``warehouse.queries.rankings.city_rank_history``): rank 1 on top, the district drawn thick, a band over the
+  ranks that meet 争一保二.
+* ``waterfall`` — the contributions of an explanation (``warehouse.scoring.Explanation.waterfall()``) up to the
+  score they add up to.
+* ``per_size_bars`` — one indicator's volume per town raw, per 10,000 residents and per 100 road-km (from
+  ``warehouse.scoring.per_size``).
+* ``period_text``, ``fmt_value``, ``rank_change`` and ``status_class`` — the words and classes the league table
+  and the drawer use.
+
+Every text comes from the i18n catalogue (``rankings.*`` keys).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboard.figures.theme import (
+    NEUTRAL,
+    STATUS_COLORS,
+    empty_figure,
+    hover,
+    is_missing,
+    new_figure,
+    town_color,
+    town_label,
+)
+from dashboard.i18n import t
+
+DISTRICT_COLOR = "#1f5fa8"
+OTHER_UNIT_COLOR = "#b8c2cc"
+BAND_COLOR = "rgba(46, 157, 91, 0.12)"
+
+
+# --- words -------------------------------------------------------------------------------------------------------
+
+
+def period_text(grain: str, start: dt.date | pd.Timestamp | str, lang: str = "zh") -> str:
+    """2023年5月 / May 2023, 2023年第2季度 / Q2 2023, 2023年 / 2023, 2023年第22周（05-29—06-04）."""
+    day = pd.Timestamp(start).date()
+    if grain == "week":
+        iso = day.isocalendar()
+        end = day + dt.timedelta(days=6)
+        return t("rankings.period.week", lang, y=iso.year, w=iso.week, a=day.strftime("%m-%d"),
+                 b=end.strftime("%m-%d"))
+    if grain == "month":
+        return t("rankings.period.month", lang, y=day.year, m=day.month, mon=day.strftime("%b"))
+    if grain == "quarter":
+        return t("rankings.period.quarter", lang, y=day.year, q=(day.month - 1) // 3 + 1)
+    if grain == "year":
+        return t("rankings.period.year", lang, y=day.year)
+    raise ValueError(f"unknown grain {grain!r}")
+
+
+def fmt_value(value: object, kind: str, lang: str = "zh", unit_zh: str = "件") -> str:
+    """A rate as 93.1%, a count as 3 处 / 3; an em dash when missing."""
+    if is_missing(value) or value is pd.NA:
+        return "—"
+    x = float(value)  # type: ignore[arg-type]
+    if kind == "rate":
+        return f"{x * 100:.1f}%"
+    text = f"{x:,.0f}" if x == round(x) else f"{x:,.2f}"
+    return f"{text} {unit_zh}" if lang == "zh" else text
+
+
+def fmt_score(value: object, decimals: int = 3) -> str:
+    if is_missing(value) or value is pd.NA:
+        return "—"
+    return f"{float(value):.{decimals}f}"  # type: ignore[arg-type]
+
+
+def rank_change(change: object, prev: object, lang: str = "zh") -> tuple[str, str]:
+    """(text, tone) of a rank change: ▲2 up, ▼1 down, — flat, · when there is no previous rank."""
+    if is_missing(change) or change is pd.NA:
+        return ("·" if is_missing(prev) or prev is pd.NA else "—"), "none"
+    n = int(change)  # type: ignore[call-overload]
+    if n > 0:
+        return f"▲{n}", "up"
+    if n < 0:
+        return f"▼{-n}", "down"
+    return t("rankings.flat", lang), "flat"
+
+
+def status_class(status: object) -> str:
+    """The CSS class of a status (green/amber/red/grey; 'none' for no target)."""
+    return f"rk-st-{status}" if isinstance(status, str) and status in STATUS_COLORS else "rk-st-none"
+
+
+# --- bump chart of city ranks --------------------------------------------------------------------------------
+
+
+def bump_chart(df: pd.DataFrame, *, item: str | None = None, lang: str = "zh", target_rank: int = 2) -> go.Figure:
+    """Every unit's rank per month in ``item`` (the first item when None); 1 on top, ranks 1…target_rank banded.
+
+    ``df``: period_start, label, item, unit_code, unit_name, is_district, score, rank, units. ``customdata`` of
+    every point: unit_code, period label, score, units.
+    """
+    title = t("rankings.fig.bump_title", lang)
+    if df.empty:
+        return empty_figure(lang, title=title)
+    item = item if item is not None and item in set(df["item"]) else str(df["item"].iloc[0])
+    d = df[df["item"] == item].sort_values(["period_start", "rank"])
+    if d.empty:
+        return empty_figure(lang, title=title)
+    units = int(d["units"].max())
+    fig = new_figure(title, drill="unit_code")
+    x0, x1 = d["period_start"].min(), d["period_start"].max()
+    fig.add_shape(type="rect", xref="paper", x0=0, x1=1, yref="y", y0=0.5, y1=target_rank + 0.5,
+                  fillcolor=BAND_COLOR, line_width=0, layer="below")
+    fig.add_annotation(xref="paper", x=0.0, xanchor="left", yref="paper", y=1.0, yanchor="bottom", showarrow=False,
+                       text="<b>▇</b> " + t("rankings.fig.band", lang, n=target_rank),
+                       font={"size": 12, "color": STATUS_COLORS["green"]})
+    score_name, rank_name = t("rankings.fig.score", lang), t("rankings.fig.rank", lang)
+    order = sorted(d.groupby("unit_code")["is_district"].max().items(), key=lambda kv: kv[1])  # district last (top)
+    for code, is_district in order:
+        u = d[d["unit_code"] == code]
+        name = str(u["unit_name"].iloc[-1])
+        color = DISTRICT_COLOR if is_district else OTHER_UNIT_COLOR
+        custom = list(zip([code] * len(u), u["label"], u["score"], u["units"], strict=True))
+        fig.add_scatter(
+            x=u["period_start"], y=u["rank"], name=name, mode="lines+markers",
+            line={"color": color, "width": 4 if is_district else 1.5, "shape": "linear"},
+            marker={"size": 11 if is_district else 6, "color": color},
+            customdata=custom, showlegend=False,
+            hovertemplate=hover([f"<b>{name}</b> · %{{customdata[1]}}", f"{rank_name}: %{{y}} / %{{customdata[3]}}",
+                                 f"{score_name}: %{{customdata[2]:.2f}}"]),
+        )
+        last = u.iloc[-1]
+        fig.add_annotation(x=last["period_start"], y=last["rank"], text=name, showarrow=False, xanchor="left",
+                           xshift=8, font={"size": 12 if is_district else 11,
+                                           "color": DISTRICT_COLOR if is_district else "#6b7785"})
+    span_days = max(1, (pd.Timestamp(x1) - pd.Timestamp(x0)).days)
+    fig.update_layout(
+        yaxis={"autorange": False, "range": [units + 0.5, 0.5], "dtick": 1, "title": {"text": rank_name},
+               "zeroline": False},
+        xaxis={"tickformat": "%Y-%m", "range": [pd.Timestamp(x0) - pd.Timedelta(days=12),
+                                                pd.Timestamp(x1) + pd.Timedelta(days=max(45, span_days // 5))]},
+        showlegend=False, margin={"r": 24, "t": 40},
+        meta={"drill": "unit_code", "item": item},
+    )
+    return fig
+
+
+# --- waterfall of an explanation ---------------------------------------------------------------------------------
+
+
+def wrap(text: str, width: int) -> str:
+    """``text`` broken with <br> into lines of about ``width`` characters (words kept whole when spaced)."""
+    if len(text) <= width:
+        return text
+    if " " not in text:  # Chinese: any character may break
+        return "<br>".join(text[i:i + width] for i in range(0, len(text), width))
+    lines, line = [], ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
+
+
+def _dec_text(x: float | Decimal, decimals: int, sign: bool = True) -> str:
+    q = Decimal(1).scaleb(-decimals)
+    d = Decimal(repr(float(x))).quantize(q) if not isinstance(x, Decimal) else x.quantize(q)
+    return f"{d:+}" if sign else f"{d}"
+
+
+def waterfall(wf: pd.DataFrame, *, total: float | Decimal, lang: str = "zh", decimals: int = 3,
+              total_label: str | None = None) -> go.Figure:
+    """The contributions (``Explanation.waterfall()``: key, label_zh, label_en, amount, start, end, …) and the
+    total they add up to as a last bar. Bars are coloured by the status of each contribution when it has one."""
+    title = t("rankings.fig.waterfall_title", lang)
+    if wf.empty:
+        return empty_figure(lang, message=t("rankings.fig.no_parts", lang), title=title)
+    width = max(6, 60 // (len(wf) + 1)) * (3 if lang == "en" else 2) // 2
+    labels = [wrap(str(x), width) for x in (wf["label_en"] if lang == "en" else wf["label_zh"])]
+    amounts = [float(a) for a in wf["amount"]]
+    total_name = total_label or t("rankings.fig.total", lang)
+    texts = [_dec_text(a, decimals) for a in amounts] + [_dec_text(total, decimals, sign=False)]
+    fig = new_figure(title)
+    fig.add_waterfall(
+        x=[*labels, total_name], y=[*amounts, float(total)], measure=["relative"] * len(amounts) + ["total"],
+        text=texts, textposition="outside", cliponaxis=False,
+        increasing={"marker": {"color": STATUS_COLORS["green"]}},
+        decreasing={"marker": {"color": STATUS_COLORS["red"]}},
+        totals={"marker": {"color": NEUTRAL}},
+        connector={"line": {"color": "#c0c7cf", "width": 1}},
+        customdata=texts,
+        hovertemplate=hover(["%{x}", "%{customdata}"]),
+    )
+    top = max([float(e) for e in wf["end"]] + [float(s) for s in wf["start"]] + [float(total), 0.0])
+    bottom = min([float(e) for e in wf["end"]] + [float(s) for s in wf["start"]] + [0.0])
+    pad = (top - bottom) * 0.18 or 0.1
+    fig.update_layout(showlegend=False, yaxis={"range": [bottom - (pad if bottom < 0 else 0), top + pad]},
+                      margin={"l": 48, "r": 16, "t": 36, "b": 40}, xaxis={"tickangle": 0, "automargin": True})
+    return fig
+
+
+# --- fairness: raw and per-size volumes --------------------------------------------------------------------------
+
+
+def per_size_bars(df: pd.DataFrame, *, indicator: str, lang: str = "zh", unit: str = "",
+                  highlight: tuple[str, ...] = ()) -> go.Figure:
+    """One indicator's volume per town (``scoring.per_size`` rows of one period): raw, per 10k residents, per
+    100 road-km side by side, towns in the same order (largest raw volume first)."""
+    title = t("rankings.fig.fair_title", lang)
+    d = df[df["indicator"] == indicator] if not df.empty else df
+    if d.empty or d["volume"].fillna(0).sum() == 0:
+        return empty_figure(lang, message=t("rankings.fig.fair_empty", lang), title=title)
+    d = d.sort_values(["volume", "town_sort" if "town_sort" in d else "town_code"], ascending=[True, False])
+    names = [town_label(c, n, lang) for c, n in zip(d["town_code"], d.get("town_name", d["town_code"]), strict=True)]
+    panels = [("volume", t("rankings.fig.raw", lang), ",.0f"),
+              ("volume_per_10k", t("rankings.fig.per_10k", lang), ",.2f"),
+              ("volume_per_100km", t("rankings.fig.per_100km", lang), ",.1f")]
+    fig = make_subplots(rows=1, cols=3, shared_yaxes=True, subplot_titles=[p[1] for p in panels],
+                        horizontal_spacing=0.04)
+    fig.update_layout(template=new_figure().layout.template, title_text=title, meta={"drill": "town_code"})
+    colors = [town_color(c) if not highlight or c in highlight else OTHER_UNIT_COLOR for c in d["town_code"]]
+    for i, (col, name, fmt) in enumerate(panels, start=1):
+        values = d[col].astype(float)
+        fig.add_bar(
+            x=values, y=names, orientation="h", name=name, marker_color=colors, row=1, col=i,
+            text=[("—" if math.isnan(v) else format(v, fmt)) for v in values], textposition="auto",
+            customdata=list(d["town_code"]), showlegend=False,
+            hovertemplate=hover(["%{y}", f"{name}: %{{x:{fmt}}} {unit}".rstrip()]),
+        )
+    fig.update_annotations(font_size=13)
+    fig.update_layout(margin={"l": 90, "r": 16, "t": 64, "b": 32}, bargap=0.25)
+    return fig
