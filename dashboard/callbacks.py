@@ -77,7 +77,7 @@ def sync_filters(
 
 def _nav_search(state: ViewState) -> str:
     """The query string the navigation keeps across pages (filters and language, not the drill)."""
-    return state.with_(community=None, year=None).to_search()
+    return state.with_(community=None, year=None, extra=()).to_search()
 
 
 def breadcrumb(state: ViewState, town_names: dict[str, str]) -> list[Any]:

@@ -11,19 +11,12 @@ from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlencode
 
 from dashboard.i18n import norm_lang
+from warehouse import store
 from warehouse.sql import Filters
 
-TOWN_CODES = (
-    "371002001",
-    "371002002",
-    "371002003",
-    "371002011",
-    "371002012",
-    "371002100",
-    "371002101",
-    "371002102",
-    "371002109",
-)
+TOWN_CODES = store.town_codes()  # from warehouse/reference/towns.csv: towns are data
+
+_KNOWN = ("start", "end", "towns", "community", "lang", "year")
 
 
 def _date(text: object) -> dt.date | None:
@@ -47,6 +40,7 @@ class ViewState:
     community: str | None = None
     lang: str = "zh"
     year: int | None = None
+    extra: tuple[tuple[str, str], ...] = ()  # a page's own parameters (e.g. /rankings' grain), kept as they are
 
     @classmethod
     def from_params(cls, params: dict[str, object]) -> ViewState:
@@ -64,6 +58,7 @@ class ViewState:
             community=(_first(params.get("community")) or None) if len(towns) == 1 else None,
             lang=norm_lang(_first(params.get("lang"))),
             year=int(year_text) if year_text and year_text.isdigit() else None,
+            extra=tuple(sorted((k, v) for k in params if k not in _KNOWN if (v := _first(params[k])) is not None)),
         )
 
     @classmethod
@@ -85,6 +80,7 @@ class ViewState:
             params["year"] = str(self.year)
         if self.lang != "zh":
             params["lang"] = self.lang
+        params.update(self.extra)
         return "?" + urlencode(params) if params else ""
 
     def with_(self, **changes: object) -> ViewState:

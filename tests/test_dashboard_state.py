@@ -74,3 +74,11 @@ def test_dstate006_formats() -> None:
     assert indicators.get("assessment.rank").format(2, "en") == "#2"
     assert indicators.get("demolition.stock_area_m2").format(28494, "en") == "28,494 m²"
     assert indicators.get("dcm.filed").format(None) == "—"
+
+
+def test_state020_page_parameters_survive_a_round_trip() -> None:
+    """A page's own parameters (e.g. /rankings' grain and period) survive the shell's URL rewrites."""
+    state = ViewState.from_search("?lang=en&grain=month&period=2023-06&towns=371002001")
+    assert dict(state.extra) == {"grain": "month", "period": "2023-06"}
+    again = ViewState.from_search(state.with_(lang="zh").to_search())
+    assert dict(again.extra) == {"grain": "month", "period": "2023-06"} and again.lang == "zh"

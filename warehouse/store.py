@@ -114,6 +114,11 @@ def _reference_rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+def town_codes() -> tuple[str, ...]:
+    """The district's town codes, in reference-data order."""
+    return tuple(row["town_code"] for row in _reference_rows("towns.csv"))
+
+
 def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
     """Replace the reference tables with the shipped reference data files."""
     towns = _reference_rows("towns.csv")
