@@ -17,7 +17,7 @@ dash.register_page(__name__, path="/404", name="404", title="页面不存在 · 
 def layout(**params: Any) -> html.Div:
     state = ViewState.from_params(params)
     lang = state.lang
-    home = "/" + state.with_(community=None, year=None).to_search()
+    home = "/" + state.with_(community=None, year=None, extra=()).to_search()
     return html.Div(
         dbc.Card(
             dbc.CardBody(
