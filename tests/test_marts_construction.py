@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from etl.load import load_files
-from warehouse import store
+from tests.fixtures.exports import write_csv
+from tests.fixtures.warehouse import query_runner
 from warehouse.queries import demolitions as q
-from warehouse.sql import Filters, compile_query
+from warehouse.sql import Filters
 
 HEADER = ["违建编号", "镇街", "社区/村居", "违建类型", "违建面积(㎡)", "发现日期", "专项行动", "拆除日期",
           "拆除面积(㎡)", "状态"]
@@ -39,26 +37,15 @@ DAYS_C1 = (dt.date(2023, 2, 10) - dt.date(2022, 5, 1)).days
 DAYS_C2 = (dt.date(2023, 3, 15) - dt.date(2022, 6, 1)).days
 
 
-def _csv(path: Path, rows: list[list[str]]) -> Path:
-    with open(path, "w", encoding="utf-8-sig", newline="") as f:
-        csv.writer(f).writerows(rows)
-    return path
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("ic")
     wh = tmp / "wh" / "warehouse.duckdb"
-    result = load_files(wh, [_csv(tmp / "ledger.csv", [HEADER, *ROWS]), _csv(tmp / "targets.csv", TARGETS)])
-    assert result.ok, [(t.label, t.error) for t in result.tables]
-    con = store.connect_readonly(wh)
-
-    def execute(stmt) -> pd.DataFrame:
-        sql, params = compile_query(stmt)
-        return con.execute(sql, params).df()
-
-    yield execute
-    con.close()
+    files = [write_csv(tmp / "ledger.csv", [HEADER, *ROWS]), write_csv(tmp / "targets.csv", TARGETS)]
+    with query_runner(wh, files) as execute:
+        yield execute
 
 
 def test_con001_kpis_stock_new_and_dynamic_zero(run) -> None:

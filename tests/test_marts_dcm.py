@@ -3,15 +3,13 @@ loader, then every query compiled and run on a read-only connection against hand
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from etl.load import load_files
-from warehouse import store
+from tests.fixtures.exports import write_csv
+from tests.fixtures.warehouse import query_runner
 from warehouse.queries import violations as q
 from warehouse.sql import Filters, compile_query
 
@@ -52,26 +50,15 @@ TARGETS = [
 MARCH = Filters(dt.date(2023, 3, 1), dt.date(2023, 3, 31))
 
 
-def _csv(path: Path, rows: list[list[str]], encoding: str = "gb18030") -> Path:
-    with open(path, "w", encoding=encoding, newline="") as f:
-        csv.writer(f).writerows(rows)
-    return path
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("dcm")
     wh = tmp / "wh" / "warehouse.duckdb"
-    result = load_files(wh, [_csv(tmp / "cases.csv", [HEADER, *ROWS]), _csv(tmp / "targets.csv", TARGETS, "utf-8")])
-    assert result.ok, [(t.label, t.error) for t in result.tables]
-    con = store.connect_readonly(wh)
-
-    def execute(stmt) -> pd.DataFrame:
-        sql, params = compile_query(stmt)
-        return con.execute(sql, params).df()
-
-    yield execute
-    con.close()
+    files = [write_csv(tmp / "cases.csv", [HEADER, *ROWS]), write_csv(tmp / "targets.csv", TARGETS, "utf-8")]
+    with query_runner(wh, files) as execute:
+        yield execute
 
 
 def test_dcm001_kpis_due_excludes_void_and_suspended(run) -> None:

@@ -3,19 +3,16 @@ through the real loader, every query compiled and run on a read-only connection,
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from etl.load import load_files
+from tests.fixtures.exports import write_csv
+from tests.fixtures.warehouse import query_runner
 from warehouse import scoring as s
-from warehouse import store
 from warehouse.queries import rankings as q
-from warehouse.sql import compile_query
 
 HLL, JY, ZD = "371002001", "371002002", "371002003"
 MAR = dt.date(2023, 3, 1)
@@ -95,34 +92,19 @@ ASSESS_SCORES = [  # no 名次: ranks from 得分, ties share
 ]
 
 
-def _csv(path: Path, rows: list[list[str]], encoding: str = "gb18030") -> Path:
-    with open(path, "w", encoding=encoding, newline="") as f:
-        csv.writer(f).writerows(rows)
-    return path
-
-
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("rankings")
     wh = tmp / "wh" / "warehouse.duckdb"
     files = [
-        _csv(tmp / "cases.csv", DCM), _csv(tmp / "refined.csv", REFINED), _csv(tmp / "construction.csv", CONSTRUCTION),
-        _csv(tmp / "village.csv", VILLAGE), _csv(tmp / "video.csv", VIDEO, "utf-8"),
-        _csv(tmp / "targets.csv", TARGETS, "utf-8"), _csv(tmp / "assess1.csv", ASSESS_RANKED),
-        _csv(tmp / "assess2.csv", ASSESS_SCORES),
+        write_csv(tmp / "cases.csv", DCM), write_csv(tmp / "refined.csv", REFINED),
+        write_csv(tmp / "construction.csv", CONSTRUCTION),
+        write_csv(tmp / "village.csv", VILLAGE), write_csv(tmp / "video.csv", VIDEO, "utf-8"),
+        write_csv(tmp / "targets.csv", TARGETS, "utf-8"), write_csv(tmp / "assess1.csv", ASSESS_RANKED),
+        write_csv(tmp / "assess2.csv", ASSESS_SCORES),
     ]
-    result = load_files(wh, files)
-    assert result.ok, [(t.label, t.error) for t in result.tables]
-    con = store.connect_readonly(wh)
-
-    def execute(stmt) -> pd.DataFrame:
-        if isinstance(stmt, str):
-            return con.execute(stmt).df()
-        sql, params = compile_query(stmt)
-        return con.execute(sql, params).df()
-
-    yield execute
-    con.close()
+    with query_runner(wh, files) as execute:
+        yield execute
 
 
 def _get(df: pd.DataFrame, town: str, indicator: str, start: dt.date = MAR) -> pd.Series:

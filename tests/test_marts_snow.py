@@ -3,18 +3,16 @@ before the range's end, reserves, readiness per road-km, and the events."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from etl.load import load_files
-from warehouse import store
+from tests.fixtures.exports import write_csv
+from tests.fixtures.warehouse import query_runner
 from warehouse.queries import snow as q
-from warehouse.sql import Filters, compile_query
+from warehouse.sql import Filters
 
 ROSTER = [
     ["统计日期", "镇街/单位", "人员数", "机械类型", "台数", "融雪剂储备(吨)", "责任路段里程(km)"],
@@ -40,26 +38,14 @@ HLL, ZC = "371002001", "371002100"
 Q1 = Filters(dt.date(2023, 1, 1), dt.date(2023, 3, 31))
 
 
-def _csv(path: Path, rows: list[list[str]]) -> Path:
-    with open(path, "w", encoding="gbk", newline="") as f:
-        csv.writer(f).writerows(rows)
-    return path
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("snow")
     wh = tmp / "wh" / "warehouse.duckdb"
-    result = load_files(wh, [_csv(tmp / "roster.csv", ROSTER), _csv(tmp / "events.csv", EVENTS)])
-    assert result.ok, [(t.label, t.error) for t in result.tables]
-    con = store.connect_readonly(wh)
-
-    def execute(stmt) -> pd.DataFrame:
-        sql, params = compile_query(stmt)
-        return con.execute(sql, params).df()
-
-    yield execute
-    con.close()
+    with query_runner(wh, [write_csv(tmp / "roster.csv", ROSTER), write_csv(tmp / "events.csv", EVENTS)]) as execute:
+        yield execute
 
 
 def test_snow001_personnel_once_per_unit_latest_roster(run) -> None:
