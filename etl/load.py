@@ -132,7 +132,7 @@ def _staging_sql(
     spec = det.spec
     year = str(det.context["year"]) if "year" in det.context else "NULL"
     mapped = sorted(set(det.columns.values()))
-    # Readers fold full-width characters (etl.text.fold_width), so trimming is all that is left.
+    # Plain trim() is cheap; values that may carry full-width spaces or digits are folded per kind.
     fold = ", ".join(f"trim(f{j}) AS t{j}" for j in mapped)
     typed: list[str] = []
     problems: list[str] = []
@@ -244,21 +244,25 @@ def _merge(con: duckdb.DuckDBPyConnection, spec: SourceSpec, offset: int) -> dic
     dups = _row(con, f"SELECT count(*) - count(DISTINCT ({key_list})) FROM staged WHERE NOT _skip AND _ok")[0]
     if dups:
         good = f"{good} QUALIFY row_number() OVER (PARTITION BY {key_list} ORDER BY _version DESC, _row_hash DESC) = 1"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE winners AS {good}")
+    insert = f"INSERT INTO {spec.table} ({col_list}, _row_no, _version, _row_hash, _load_id) "
     if _row(con, f"SELECT NOT EXISTS (SELECT 1 FROM {spec.table})")[0]:
-        counts = {lid: (n, 0) for lid, n in con.execute("SELECT _load_id, count(*) FROM winners GROUP BY 1").fetchall()}
-    else:
-        newer = "(w._version > f._version OR (w._version = f._version AND w._row_hash > f._row_hash))"
-        counts = {
-            lid: (int(new), int(replaced)) for lid, new, replaced in con.execute(
-                f"SELECT w._load_id, count(*) FILTER (f.{spec.key[0]} IS NULL), count(*) FILTER ({newer}) "
-                f"FROM winners AS w LEFT JOIN {spec.table} AS f ON {keys} GROUP BY 1"
-            ).fetchall()
+        # An empty table takes the rows straight in (the first load of a source, the benchmark).
+        con.execute(f"{insert} {good}")
+        return {
+            lid: (n, 0) for lid, n in
+            con.execute(f"SELECT _load_id, count(*) FROM {spec.table} GROUP BY 1").fetchall()
         }
-        con.execute(f"DELETE FROM {spec.table} AS f USING winners AS w WHERE {keys} AND {newer}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE winners AS {good}")
+    newer = "(w._version > f._version OR (w._version = f._version AND w._row_hash > f._row_hash))"
+    counts = {
+        lid: (int(new), int(replaced)) for lid, new, replaced in con.execute(
+            f"SELECT w._load_id, count(*) FILTER (f.{spec.key[0]} IS NULL), count(*) FILTER ({newer}) "
+            f"FROM winners AS w LEFT JOIN {spec.table} AS f ON {keys} GROUP BY 1"
+        ).fetchall()
+    }
+    con.execute(f"DELETE FROM {spec.table} AS f USING winners AS w WHERE {keys} AND {newer}")
     con.execute(
-        f"INSERT INTO {spec.table} ({col_list}, _row_no, _version, _row_hash, _load_id) SELECT w.* FROM winners AS w "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {spec.table} AS f WHERE {keys})"
+        f"{insert} SELECT w.* FROM winners AS w WHERE NOT EXISTS (SELECT 1 FROM {spec.table} AS f WHERE {keys})"
     )
     return counts
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from etl.text import FULL_WIDTH_UTF8_MARKERS, cell_text, csv_syntax_twins, fold_width
+from etl.text import cell_text, fold_width
 
 PREVIEW_ROWS = 30
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -35,7 +35,7 @@ class Table:
     sheet: str | None
     preview: list[list[str | None]]
     rows: list[list[str | None]] | None = None  # spreadsheets: every row, merges filled
-    csv_path: Path | None = None  # CSV: a UTF-8 file DuckDB can read, full-width characters folded
+    csv_path: Path | None = None  # CSV: a UTF-8 file DuckDB can read (values as exported)
     csv_delimiter: str = ","
     encoding: str = "utf-8"
     notes: list[str] = field(default_factory=list)
@@ -97,25 +97,12 @@ def _check_gb_text(text: str) -> None:
         )
 
 
-def needs_folding(path: Path) -> bool:
-    """Whether a UTF-8 file holds any full-width character, ideographic space or NBSP."""
-    with open(path, "rb") as f:
-        tail = b""
-        while block := f.read(1 << 24):
-            chunk = tail + block
-            if any(marker in chunk for marker in FULL_WIDTH_UTF8_MARKERS):
-                return True
-            tail = chunk[-2:]
-    return False
-
-
-def transcode_to_utf8(src: Path, encoding: str, dest: Path, delimiter: str = ",") -> None:
-    """Stream a file into UTF-8 (no BOM) with full-width characters folded, in large blocks."""
-    keep = csv_syntax_twins(delimiter)
+def transcode_to_utf8(src: Path, encoding: str, dest: Path) -> None:
+    """Stream a file into UTF-8 (no BOM), in large blocks; values are normalised later, in SQL."""
     try:
         with open(src, encoding=encoding, newline="") as fin, open(dest, "w", encoding="utf-8", newline="") as fout:
             while block := fin.read(1 << 22):
-                fout.write(fold_width(block, keep))
+                fout.write(block)
     except UnicodeDecodeError as exc:
         raise ReadError(f"text is not valid {encoding.upper()} (bad byte at offset {exc.start})") from exc
 
@@ -137,11 +124,11 @@ def read_csv_table(path: Path, workdir: Path) -> Table:
     if encoding == "gb18030":
         _check_gb_text("\n".join(lines))
     preview = [[fold_width(c) if c else c for c in row] for row in preview]
-    if encoding in ("utf-8", "utf-8-sig") and not needs_folding(path):
+    if encoding in ("utf-8", "utf-8-sig"):
         csv_path = path  # DuckDB reads it as it is (a BOM is skipped)
     else:
         csv_path = workdir / (path.stem + ".utf8.csv")
-        transcode_to_utf8(path, encoding, csv_path, delimiter)
+        transcode_to_utf8(path, encoding, csv_path)
     return Table(None, preview, csv_path=csv_path, csv_delimiter=delimiter, encoding=encoding)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from etl.sources import ColumnSpec, SourceSpec
 
-# kpi_fold is the SQL twin of etl.text.fold_width, for values that did not come through a reader.
+# kpi_fold is the SQL twin of etl.text.fold_width (spreadsheet cells are folded in Python as they are read).
 _FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000\u00a0"
 _HALF = "".join(chr(c) for c in range(0x21, 0x7F)) + "  "
 FULL_WIDTH_RE = f"[{chr(0xFF01)}-{chr(0xFF5E)}\u3000\u00a0]"
@@ -48,7 +48,9 @@ CREATE OR REPLACE TEMP MACRO kpi_text(t) AS
 CREATE OR REPLACE TEMP MACRO kpi_value(t) AS
     CASE WHEN strlen(t) > 6 THEN t WHEN list_contains({_MISSING_VALUE}, t) THEN NULL ELSE t END;
 CREATE OR REPLACE TEMP MACRO kpi_key(t) AS
-    lower(regexp_replace(t, '\\s+', '', 'g'));
+    lower(regexp_replace(t, '[\\s\u3000\u00a0]+', '', 'g'));
+CREATE OR REPLACE TEMP MACRO kpi_ascii(t) AS  -- dates, numbers, ids: fold the rare non-ASCII value only
+    CASE WHEN strlen(t) = length(t) THEN t ELSE kpi_fold(t) END;
 CREATE OR REPLACE TEMP MACRO kpi_id(t) AS
     CASE WHEN list_contains({_MISSING}, t) THEN NULL
          WHEN contains(t, '(') OR contains(t, '[') OR contains(t, '【') OR contains(t, '〔')
@@ -90,25 +92,30 @@ def _value_map(col: ColumnSpec, expr: str) -> str:
 
 
 def typed_expression(col: ColumnSpec, raw: str, lookup: str, scale: str, year: str) -> str:
-    """SQL for the typed value of one column, given its trimmed, width-folded text and its lookup."""
+    """SQL for the typed value of one column, given its trimmed text and its reference lookup.
+
+    Dates, numbers and ids are width-folded first (``kpi_ascii``: only non-ASCII values pay for it);
+    free text keeps its full-width punctuation, as written.
+    """
     match col.kind:
         case "text":
-            expr = f"kpi_text({raw})"
-            return _value_map(col, expr) if col.values else expr
+            if col.values:  # an enumeration: fold so that a stray full-width space cannot break the match
+                return _value_map(col, f"kpi_text(kpi_ascii({raw}))")
+            return f"kpi_text({raw})"
         case "id":
-            return f"kpi_id({raw})"
+            return f"kpi_id(kpi_ascii({raw}))"
         case "ts":
-            return f"kpi_ts({raw}, {year})"
+            return f"kpi_ts(kpi_ascii({raw}), {year})"
         case "date":
-            return f"CAST(kpi_ts({raw}, {year}) AS DATE)"
+            return f"CAST(kpi_ts(kpi_ascii({raw}), {year}) AS DATE)"
         case "int":
-            return f"CAST(round(kpi_num({raw}, 1)) AS BIGINT)"
+            return f"CAST(round(kpi_num(kpi_ascii({raw}), 1)) AS BIGINT)"
         case "num":
-            return f"kpi_num({raw}, {scale})"
+            return f"kpi_num(kpi_ascii({raw}), {scale})"
         case "bool":
-            return f"kpi_bool({raw})"
+            return f"kpi_bool(kpi_ascii({raw}))"
         case "stage":
-            return f"kpi_stage({raw})"
+            return f"kpi_stage(kpi_ascii({raw}))"
         case "town" | "unit":
             return lookup
         case "category" | "channel":
@@ -135,7 +142,7 @@ def problem_expression(col: ColumnSpec, raw: str, typed: str) -> str | None:
     elif col.values and col.required:
         allowed = "、".join(dict.fromkeys(col.values.values()))
         checks.append(
-            f"WHEN NOT list_contains([{', '.join(lit(k) for k in col.values)}], kpi_text({raw})) "
+            f"WHEN NOT list_contains([{', '.join(lit(k) for k in col.values)}], kpi_text(kpi_ascii({raw}))) "
             f"THEN 'unexpected value (expected {allowed})'"
         )
     if not checks:

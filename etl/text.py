@@ -17,26 +17,14 @@ _BRACKETS = str.maketrans({"（": "(", "）": ")", "[": "(", "]": ")", "【": "(
 
 _FULL_WIDTH_RE = re.compile("[\uff01-\uff5e\u3000\u00a0]")
 _FULL_WIDTH_MAP = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " ", "\u00a0": " "}
-# UTF-8 lead bytes of the characters above: a quick test of whether a file needs folding at all.
-FULL_WIDTH_UTF8_MARKERS = (b"\xef\xbc", b"\xef\xbd", b"\xe3\x80\x80", b"\xc2\xa0")
 
 
-def fold_width(text: str, keep: frozenset[str] = frozenset()) -> str:
+def fold_width(text: str) -> str:
     """Full-width ASCII (１２３，ＡＢ) to half-width, ideographic space and NBSP to spaces.
 
-    The same mapping as the SQL macro ``kpi_fold``; run in Python on whole files, where a
-    regex scan that only calls back on matches is far cheaper than per-row SQL. ``keep``: characters
-    left as they are (in a whole CSV file, the full-width twins of its delimiter and quote, which
-    folded would split or quote cells: an unquoted ``1，540`` must stay one cell).
+    The same mapping as the SQL macro ``kpi_fold``; used on spreadsheet cells and previews (few).
     """
-    if keep:
-        return _FULL_WIDTH_RE.sub(lambda m: m.group() if m.group() in keep else _FULL_WIDTH_MAP[m.group()], text)
     return _FULL_WIDTH_RE.sub(lambda m: _FULL_WIDTH_MAP[m.group()], text)
-
-
-def csv_syntax_twins(delimiter: str) -> frozenset[str]:
-    """Full-width characters that fold into CSV syntax: the delimiter's twin and the quote's (＂)."""
-    return frozenset(chr(ord(c) + 0xFEE0) for c in (delimiter, '"') if 0x21 <= ord(c) <= 0x7E)
 
 
 def nfkc(text: str) -> str:

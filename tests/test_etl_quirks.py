@@ -384,10 +384,11 @@ def test_etl029_truncated_workbooks(tmp_path: Path) -> None:
 
 
 def test_etl029b_fullwidth_comma_stays_in_its_cell(con, tmp_path: Path) -> None:
-    """Folding a whole CSV must not turn an unquoted 1，540 into two cells (nor ＂ into a quote)."""
+    """Transcoding keeps values as exported: an unquoted 1，540 stays one cell (nor is ＂ a quote)."""
     path = write_csv(tmp_path / "n.csv", [["编号", "数量", "说明"], ["A-1", "1，540", "＂ＡＢ＂\u3000"]], "gb18030")
     table = read_csv_table(path, tmp_path)
     rows = [line.split(",") for line in table.csv_path.read_text(encoding="utf-8").splitlines()]
     assert [len(r) for r in rows] == [3, 3]
     assert one(con, "kpi_num(?, 1)", rows[1][1]) == 1540
-    assert rows[1][2].strip() in ("＂AB＂", '"AB"')
+    assert rows[1][2] == "＂ＡＢ＂\u3000"
+    assert one(con, "kpi_fold(?)", rows[1][2]) == '"AB"'  # folded in SQL, where a value needs it
