@@ -26,7 +26,8 @@ def _date(text: object) -> dt.date | None:
         return None
 
 
-def _first(value: object) -> str | None:
+def first_param(value: object) -> str | None:
+    """The first value of a query parameter ('' and missing are None)."""
     if isinstance(value, list | tuple):
         value = value[0] if value else None
     return None if value in (None, "") else str(value)
@@ -45,20 +46,20 @@ class ViewState:
     @classmethod
     def from_params(cls, params: dict[str, object]) -> ViewState:
         """From the query parameters Dash passes to a page layout (or ``parse_qs`` output)."""
-        towns_text = _first(params.get("towns")) or ""
+        towns_text = first_param(params.get("towns")) or ""
         towns = tuple(dict.fromkeys(c for c in towns_text.split(",") if c in TOWN_CODES))
-        year_text = _first(params.get("year"))
-        start, end = _date(_first(params.get("start"))), _date(_first(params.get("end")))
+        year_text = first_param(params.get("year"))
+        start, end = _date(first_param(params.get("start"))), _date(first_param(params.get("end")))
         if start and end and start > end:
             start, end = end, start
         return cls(
             start=start,
             end=end,
             towns=towns,
-            community=(_first(params.get("community")) or None) if len(towns) == 1 else None,
-            lang=norm_lang(_first(params.get("lang"))),
+            community=(first_param(params.get("community")) or None) if len(towns) == 1 else None,
+            lang=norm_lang(first_param(params.get("lang"))),
             year=int(year_text) if year_text and year_text.isdigit() else None,
-            extra=tuple(sorted((k, v) for k in params if k not in _KNOWN if (v := _first(params[k])) is not None)),
+            extra=tuple(sorted((k, v) for k in params if k not in _KNOWN if (v := first_param(params[k])) is not None)),
         )
 
     @classmethod

@@ -36,7 +36,7 @@ from dashboard.figures import rankings as fr
 from dashboard.figures.theme import town_label
 from dashboard.i18n import column_label, t
 from dashboard.pagekit import PageContext, data_end, render_page
-from dashboard.state import ViewState
+from dashboard.state import ViewState, first_param
 from warehouse import scoring
 from warehouse.queries import rankings as rq
 
@@ -85,12 +85,6 @@ CHANGE_COLORS = {"up": "#2e9d5b", "down": "#d64545", "flat": "#6b7785", "none": 
 # --- the view in the URL -----------------------------------------------------------------------------------------
 
 
-def _first(value: object) -> str | None:
-    if isinstance(value, list | tuple):
-        value = value[0] if value else None
-    return None if value in (None, "") else str(value)
-
-
 @dataclass(frozen=True)
 class RankView:
     """The page's own URL parameters, validated (never trusted)."""
@@ -102,14 +96,14 @@ class RankView:
 
     @classmethod
     def from_params(cls, params: dict[str, Any]) -> "RankView":
-        grain = _first(params.get("grain")) or "month"
-        mode = _first(params.get("mode")) or "ratio"
+        grain = first_param(params.get("grain")) or "month"
+        mode = first_param(params.get("mode")) or "ratio"
         try:
-            period = dt.date.fromisoformat(_first(params.get("period")) or "")
+            period = dt.date.fromisoformat(first_param(params.get("period")) or "")
         except ValueError:
             period = None
         weights: tuple[float, ...] = ()
-        text = _first(params.get("w"))
+        text = first_param(params.get("w"))
         if text:
             try:
                 ws = tuple(float(x) for x in text.split(","))
