@@ -13,6 +13,7 @@ DEFAULT_LANG = "zh"
 CATALOGUE: dict[str, tuple[str, str]] = {
     # shell
     "app.title": ("环翠区综合行政执法局 · 指挥看板", "Huancui Law Enforcement Bureau · KPI dashboard"),
+    "app.org": ("环翠区综合行政执法局", "Huancui District Comprehensive Administrative Law Enforcement Bureau"),
     "app.short": ("环翠执法看板", "Huancui KPI"),
     "nav.overview": ("总览", "Overview"),
     "nav.violations": ("违法案件", "Violations"),

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 
 from dashboard.components import chart_card, message, page_header, stat, stat_strip
 from dashboard.figures import demolitions as fd
-from dashboard.pagekit import PageContext, render_page
+from dashboard.pagekit import PageContext, PageSpec
 from warehouse import indicators
 from warehouse.queries import demolitions as qd
-
-dash.register_page(__name__, path="/demolitions", name="违法建设", title="违法建设 · 环翠区综合行政执法局", order=2)
 
 
 def _stats(ctx: PageContext, k: pd.Series) -> Any:
@@ -120,4 +117,4 @@ def body(ctx: PageContext) -> list[Any]:
     ]
 
 
-layout = render_page(body)
+PAGE = PageSpec(path="/demolitions", nav="nav.demolitions", order=2, body=body)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
@@ -15,14 +14,12 @@ from dashboard.components import chart_card, kpi_tile, page_header
 from dashboard.figures import overview as fig
 from dashboard.figures.theme import STATUS_COLORS
 from dashboard.i18n import t
-from dashboard.pagekit import PageContext, render_page
+from dashboard.pagekit import PageContext, PageSpec
 from warehouse import indicators
 from warehouse.queries import demolitions as qd
 from warehouse.queries import overview as qo
 from warehouse.queries import snow as qs
 from warehouse.sql import Filters
-
-dash.register_page(__name__, path="/", name="总览", title="总览 · 环翠区综合行政执法局", order=0)
 
 
 def _deltas(ctx: PageContext, kv: kpis.KpiValue) -> list[tuple[str, str, str]]:
@@ -232,4 +229,4 @@ def body(ctx: PageContext) -> list[Any]:
     ]
 
 
-layout = render_page(body)
+PAGE = PageSpec(path="/", nav="nav.overview", order=0, body=body)

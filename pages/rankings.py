@@ -29,18 +29,16 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard.app import warehouse
 from dashboard.components import GRAPH_CONFIG, grid_options, message, page_header, records
 from dashboard.data import DataUnavailable, Warehouse
 from dashboard.figures import rankings as fr
 from dashboard.figures.theme import town_label
 from dashboard.i18n import column_label, t
-from dashboard.pagekit import PageContext, data_end, render_page
+from dashboard.pagekit import PageContext, PageSpec, data_end
+from dashboard.services import Services
 from dashboard.state import ViewState, first_param
 from warehouse import scoring
 from warehouse.queries import rankings as rq
-
-dash.register_page(__name__, path="/rankings", name="镇街排名", title="镇街排名 · 环翠区综合行政执法局", order=5)
 
 LOC = "_pages_location"
 GRAIN_ORDER = ("week", "month", "quarter", "year")
@@ -600,13 +598,8 @@ def _fair_default(fair: pd.DataFrame) -> str:
     return INDICATORS[0]
 
 
-def layout(**params: Any) -> Any:
-    view = RankView.from_params(params)
-
-    def page(ctx: PageContext) -> list[Any]:
-        return body(ctx, view)
-
-    return render_page(page)(**params)
+def page_body(ctx: PageContext) -> list[Any]:
+    return body(ctx, RankView.from_params(ctx.params))
 
 
 # --- the explain drawer ------------------------------------------------------------------------------------------
@@ -643,14 +636,15 @@ def _rows_grid(frame: pd.DataFrame, lang: str, file_name: str) -> list[Any]:
         count += " · " + t("common.rows_limited", lang, n=len(frame))
     return [
         html.Div([html.Span(count, className="kpi-rows-count"),
-                  dbc.Button(t("common.export_csv", lang), id="rk-rows-csv", size="sm", color="link", n_clicks=0)],
+                  dbc.Button(t("common.export_csv", lang), id={"type": "grid-csv", "key": "rk-rows"}, size="sm",
+                             color="link", n_clicks=0)],
                  className="rk-rows-head", style={"display": "flex", "justifyContent": "space-between",
                                                   "alignItems": "center"}),
         dag.AgGrid(
-            id="rk-rows-grid", rowData=records(frame), columnDefs=defs,
+            id={"type": "grid", "key": "rk-rows"}, rowData=records(frame), columnDefs=defs,
             defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
             dashGridOptions=grid_options(lang, 50), csvExportParams={"fileName": file_name},
-            style={"height": "360px", "width": "100%"}, className="ag-theme-alpine",
+            style={"height": "360px", "width": "100%"}, className="ag-theme-alpine rk-rows-grid",
         ),
     ]
 
@@ -826,150 +820,147 @@ def explain_city(history: pd.DataFrame, district: pd.DataFrame, item: str, month
 # --- callbacks ---------------------------------------------------------------------------------------------------
 
 
-def _lang(search: str | None) -> str:
-    return ViewState.from_search(search).lang
+def callbacks(app: dash.Dash, services: Services) -> None:
+    """The page's callbacks, reading the warehouse of ``services``."""
+    wh = services.warehouse
 
 
-@dash.callback(
-    Output(LOC, "search", allow_duplicate=True),
-    Input("rk-grain", "value"),
-    Input("rk-period", "value"),
-    Input("rk-mode", "value"),
-    Input("rk-w-apply", "n_clicks"),
-    Input("rk-w-equal", "n_clicks"),
-    State({"type": "rk-w", "ind": ALL}, "value"),
-    State(LOC, "search"),
-    prevent_initial_call=True,
-)
-def _controls_to_url(grain: str, period: str, mode: str, _apply: int, _equal: int, weights: list[Any],
-                     search: str | None) -> Any:
-    """A control moved: write the page's parameters into the URL (the page then re-renders from it)."""
-    view = RankView.from_search(search)
-    trig = ctx.triggered_id
-    if trig == "rk-grain" and grain != view.grain:
-        new = replace(view, grain=grain, period=None)
-    elif trig == "rk-period" and period:
-        day = dt.date.fromisoformat(period)
-        new = replace(view, period=day)
-        current = scoring.period_of(view.grain, view.period)[0] if view.period else None
-        if current == day:
-            return no_update
-        if view.period is None:  # the default period re-selected: keep the URL short
-            try:
-                end = data_end(warehouse())
-            except DataUnavailable:
-                end = None
-            if end is not None and latest_complete(view.grain, end)[0] == day:
-                return no_update
-    elif trig == "rk-mode" and mode != view.mode:
-        new = replace(view, mode=mode)
-    elif trig == "rk-w-apply" and _apply:
-        ws = tuple(float(w) if w not in (None, "") and 0 <= float(w) <= 10 else 1.0 for w in weights)
-        new = replace(view, weights=ws if any(ws) else ())
-    elif trig == "rk-w-equal" and _equal:
-        new = replace(view, weights=())
-    else:
-        return no_update
-    new = RankView.from_search(search_with(search, new))
-    if new == view:
-        return no_update
-    return search_with(search, new)
+    def _lang(search: str | None) -> str:
+        return ViewState.from_search(search).lang
 
 
-@dash.callback(
-    Output("rk-w-collapse", "is_open"),
-    Input("rk-w-toggle", "n_clicks"),
-    State("rk-w-collapse", "is_open"),
-    prevent_initial_call=True,
-)
-def _toggle_weights(n: int, is_open: bool) -> bool:
-    return (not is_open) if n else is_open
-
-
-@dash.callback(
-    Output("rk-drawer", "is_open"),
-    Output("rk-drawer", "title"),
-    Output("rk-drawer-body", "children"),
-    Input({"type": "rk-explain", "town": ALL, "subject": ALL, "src": ALL}, "n_clicks"),
-    State(LOC, "search"),
-    prevent_initial_call=True,
-)
-def _explain(clicks: list[int], search: str | None) -> Any:
-    """A score or rank was clicked: explain it in the drawer."""
-    trig = ctx.triggered_id
-    if not isinstance(trig, dict) or not ctx.triggered or not ctx.triggered[0].get("value"):
-        return no_update, no_update, no_update
-    lang = _lang(search)
-    try:
-        wh = warehouse()
-        end = data_end(wh)
-        if end is None:
-            return no_update, no_update, no_update
+    @app.callback(
+        Output(LOC, "search", allow_duplicate=True),
+        Input("rk-grain", "value"),
+        Input("rk-period", "value"),
+        Input("rk-mode", "value"),
+        Input("rk-w-apply", "n_clicks"),
+        Input("rk-w-equal", "n_clicks"),
+        State({"type": "rk-w", "ind": ALL}, "value"),
+        State(LOC, "search"),
+        prevent_initial_call=True,
+    )
+    def _controls_to_url(grain: str, period: str, mode: str, _apply: int, _equal: int, weights: list[Any],
+                         search: str | None) -> Any:
+        """A control moved: write the page's parameters into the URL (the page then re-renders from it)."""
         view = RankView.from_search(search)
-        town, subject = trig["town"], trig["subject"]
-        if town == _DISTRICT and subject.startswith("city|"):
-            _, code, month = subject.split("|", 2)
-            item = dec(code)
-            day = dt.date.fromisoformat(month)
-            district, history = city_frames(wh, day)
-            title, content = explain_city(history, district, item, day, lang)
+        trig = ctx.triggered_id
+        if trig == "rk-grain" and grain != view.grain:
+            new = replace(view, grain=grain, period=None)
+        elif trig == "rk-period" and period:
+            day = dt.date.fromisoformat(period)
+            new = replace(view, period=day)
+            current = scoring.period_of(view.grain, view.period)[0] if view.period else None
+            if current == day:
+                return no_update
+            if view.period is None:  # the default period re-selected: keep the URL short
+                try:
+                    end = data_end(wh)
+                except DataUnavailable:
+                    end = None
+                if end is not None and latest_complete(view.grain, end)[0] == day:
+                    return no_update
+        elif trig == "rk-mode" and mode != view.mode:
+            new = replace(view, mode=mode)
+        elif trig == "rk-w-apply" and _apply:
+            ws = tuple(float(w) if w not in (None, "") and 0 <= float(w) <= 10 else 1.0 for w in weights)
+            new = replace(view, weights=ws if any(ws) else ())
+        elif trig == "rk-w-equal" and _equal:
+            new = replace(view, weights=())
         else:
-            b = board(wh, view, end)
-            title, content = explain_town(b, town, subject, town_label(town, town, lang), lang, wh)
-    except DataUnavailable as exc:
-        return True, t("common.wh_error", lang), message(str(exc), "danger")
-    return True, title, content
+            return no_update
+        new = RankView.from_search(search_with(search, new))
+        if new == view:
+            return no_update
+        return search_with(search, new)
 
 
-@dash.callback(
-    Output("rk-bump-graph", "figure"),
-    Input("rk-bump-item", "value"),
-    State("rk-view", "data"),
-    State(LOC, "search"),
-    prevent_initial_call=True,
-)
-def _bump_item(item: str | None, view_data: dict[str, str] | None, search: str | None) -> Any:
-    if not item or not view_data:
-        return no_update
-    lang = _lang(search)
-    try:
-        wh = warehouse()
-        start = dt.date.fromisoformat(view_data["start"])
-        _, end = scoring.period_of(view_data["grain"], start)
-        district, history = city_frames(wh, end)
-    except DataUnavailable:
-        return no_update
-    target = int(district["target_rank"].iloc[-1]) if not district.empty else rq.DEFAULT_TARGET_RANK
-    fig = fr.bump_chart(history, item=item, lang=lang, target_rank=target)
-    return fig.update_layout(title_text=None, margin_t=28)
+    @app.callback(
+        Output("rk-w-collapse", "is_open"),
+        Input("rk-w-toggle", "n_clicks"),
+        State("rk-w-collapse", "is_open"),
+        prevent_initial_call=True,
+    )
+    def _toggle_weights(n: int, is_open: bool) -> bool:
+        return (not is_open) if n else is_open
 
 
-@dash.callback(
-    Output("rk-fair-graph", "figure"),
-    Input("rk-fair-ind", "value"),
-    State("rk-view", "data"),
-    State(LOC, "search"),
-    prevent_initial_call=True,
-)
-def _fair_indicator(indicator: str | None, view_data: dict[str, str] | None, search: str | None) -> Any:
-    if not indicator or not view_data:
-        return no_update
-    state = ViewState.from_search(search)
-    try:
-        wh = warehouse()
-        start = dt.date.fromisoformat(view_data["start"])
-        values = wh.frame(rq.town_values(view_data["grain"], start, start))
-    except DataUnavailable:
-        return no_update
-    meta = scoring.indicator_meta(indicator)
-    fig = fr.per_size_bars(scoring.per_size(values), indicator=indicator, lang=state.lang,
-                           unit=meta.unit_zh if state.lang == "zh" else "", highlight=state.towns)
-    return fig.update_layout(title_text=None, margin_t=28)
+    @app.callback(
+        Output("rk-drawer", "is_open"),
+        Output("rk-drawer", "title"),
+        Output("rk-drawer-body", "children"),
+        Input({"type": "rk-explain", "town": ALL, "subject": ALL, "src": ALL}, "n_clicks"),
+        State(LOC, "search"),
+        prevent_initial_call=True,
+    )
+    def _explain(clicks: list[int], search: str | None) -> Any:
+        """A score or rank was clicked: explain it in the drawer."""
+        trig = ctx.triggered_id
+        if not isinstance(trig, dict) or not ctx.triggered or not ctx.triggered[0].get("value"):
+            return no_update, no_update, no_update
+        lang = _lang(search)
+        try:
+            end = data_end(wh)
+            if end is None:
+                return no_update, no_update, no_update
+            view = RankView.from_search(search)
+            town, subject = trig["town"], trig["subject"]
+            if town == _DISTRICT and subject.startswith("city|"):
+                _, code, month = subject.split("|", 2)
+                item = dec(code)
+                day = dt.date.fromisoformat(month)
+                district, history = city_frames(wh, day)
+                title, content = explain_city(history, district, item, day, lang)
+            else:
+                b = board(wh, view, end)
+                title, content = explain_town(b, town, subject, town_label(town, town, lang), lang, wh)
+        except DataUnavailable as exc:
+            return True, t("common.wh_error", lang), message(str(exc), "danger")
+        return True, title, content
 
 
-dash.clientside_callback(
-    "function(n) { return n > 0; }",
-    Output("rk-rows-grid", "exportDataAsCsv"),
-    Input("rk-rows-csv", "n_clicks"),
-    prevent_initial_call=True,
-)
+    @app.callback(
+        Output("rk-bump-graph", "figure"),
+        Input("rk-bump-item", "value"),
+        State("rk-view", "data"),
+        State(LOC, "search"),
+        prevent_initial_call=True,
+    )
+    def _bump_item(item: str | None, view_data: dict[str, str] | None, search: str | None) -> Any:
+        if not item or not view_data:
+            return no_update
+        lang = _lang(search)
+        try:
+            start = dt.date.fromisoformat(view_data["start"])
+            _, end = scoring.period_of(view_data["grain"], start)
+            district, history = city_frames(wh, end)
+        except DataUnavailable:
+            return no_update
+        target = int(district["target_rank"].iloc[-1]) if not district.empty else rq.DEFAULT_TARGET_RANK
+        fig = fr.bump_chart(history, item=item, lang=lang, target_rank=target)
+        return fig.update_layout(title_text=None, margin_t=28)
+
+
+    @app.callback(
+        Output("rk-fair-graph", "figure"),
+        Input("rk-fair-ind", "value"),
+        State("rk-view", "data"),
+        State(LOC, "search"),
+        prevent_initial_call=True,
+    )
+    def _fair_indicator(indicator: str | None, view_data: dict[str, str] | None, search: str | None) -> Any:
+        if not indicator or not view_data:
+            return no_update
+        state = ViewState.from_search(search)
+        try:
+            start = dt.date.fromisoformat(view_data["start"])
+            values = wh.frame(rq.town_values(view_data["grain"], start, start))
+        except DataUnavailable:
+            return no_update
+        meta = scoring.indicator_meta(indicator)
+        fig = fr.per_size_bars(scoring.per_size(values), indicator=indicator, lang=state.lang,
+                               unit=meta.unit_zh if state.lang == "zh" else "", highlight=state.towns)
+        return fig.update_layout(title_text=None, margin_t=28)
+
+
+PAGE = PageSpec(path="/rankings", nav="nav.rankings", order=5, body=page_body, callbacks=callbacks)

@@ -5,15 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.components import message, page_header
-from dashboard.pagekit import PageContext, render_page
+from dashboard.pagekit import PageContext, PageSpec
 from warehouse.report import AREAS_EN, AREAS_ZH, REPORT_FIGURES, ReportFigure
-
-dash.register_page(__name__, path="/report", name="年度报告", title="年度报告 · 环翠区综合行政执法局", order=4)
 
 _AREA_NUMERALS = "一二三四五六七"
 
@@ -113,4 +110,4 @@ def body(ctx: PageContext) -> list[Any]:
     ]
 
 
-layout = render_page(body)
+PAGE = PageSpec(path="/report", nav="nav.report", order=4, body=body)

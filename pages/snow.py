@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 
 from dashboard.components import chart_card, message, page_header, stat, stat_strip
 from dashboard.figures import snow as fs
-from dashboard.pagekit import PageContext, render_page
+from dashboard.pagekit import PageContext, PageSpec
 from warehouse import indicators
 from warehouse.queries import snow as qs
-
-dash.register_page(__name__, path="/snow", name="清雪保障", title="清雪保障 · 环翠区综合行政执法局", order=3)
 
 
 def _num(value: Any, digits: int = 0, unit: str = "") -> str:
@@ -100,4 +97,4 @@ def body(ctx: PageContext) -> list[Any]:
     ]
 
 
-layout = render_page(body)
+PAGE = PageSpec(path="/snow", nav="nav.snow", order=3, body=body)

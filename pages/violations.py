@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 
 from dashboard import kpis
 from dashboard.components import chart_card, message, page_header, stat, stat_strip, table_card
 from dashboard.figures import violations as fv
-from dashboard.pagekit import PageContext, render_page
+from dashboard.pagekit import PageContext, PageSpec
 from warehouse import indicators
 from warehouse.queries import violations as qv
-
-dash.register_page(__name__, path="/violations", name="违法案件", title="违法案件 · 环翠区综合行政执法局", order=1)
 
 OPEN_COLUMNS = [
     "case_no",
@@ -148,4 +145,4 @@ def body(ctx: PageContext) -> list[Any]:
     ]
 
 
-layout = render_page(body)
+PAGE = PageSpec(path="/violations", nav="nav.violations", order=1, body=body)

@@ -65,7 +65,7 @@ def _open_drawer(duo: Any, town: str, subject: str) -> float:
     start = time.perf_counter()
     button.click()
     _wait(lambda: _drawer_open(duo))
-    _wait(lambda: duo.driver.find_elements(By.CSS_SELECTOR, "#rk-rows-grid .ag-row"))
+    _wait(lambda: duo.driver.find_elements(By.CSS_SELECTOR, ".rk-rows-grid .ag-row"))
     _wait(lambda: duo.driver.find_elements(By.CSS_SELECTOR, "#rk-ex-waterfall .main-svg"))
     return time.perf_counter() - start
 
@@ -115,7 +115,7 @@ def test_rank002_explain_drawer_adds_up(dash_duo: Any, browser_warehouse: Path, 
     # from the composite to one of its indicators: formula, numerator, denominator, exclusions, rows
     _explain_button(dash_duo, TOWN, "dcm.on_time_close_rate", "drawer").click()
     _wait(lambda: "按期结案率 =" in dash_duo.find_element("#rk-ex").text)
-    _wait(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, "#rk-rows-grid .ag-row"))
+    _wait(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, ".rk-rows-grid .ag-row"))
     text = dash_duo.find_element("#rk-ex").text
     assert "应结案数" in text and "缓办" in text
     _close_drawer(dash_duo)
@@ -123,7 +123,7 @@ def test_rank002_explain_drawer_adds_up(dash_duo: Any, browser_warehouse: Path, 
     badge = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#rk-city .rk-city-badge")[0]
     badge.click()
     _wait(lambda: _drawer_open(dash_duo))
-    _wait(lambda: len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "#rk-rows-grid .ag-row")) >= 2)
+    _wait(lambda: len(dash_duo.driver.find_elements(By.CSS_SELECTOR, ".rk-rows-grid .ag-row")) >= 2)
     assert "第一名得分" in dash_duo.find_element("#rk-ex").text
     _close_drawer(dash_duo)
     assert console_errors(dash_duo) == []
