@@ -23,6 +23,7 @@ import flask_bootstrap
 import pages
 from dashboard import callbacks, shell
 from dashboard.data import Warehouse
+from dashboard.figures import theme
 from dashboard.i18n import t
 from dashboard.pagekit import PageSpec, render_page
 from dashboard.services import Services
@@ -30,6 +31,7 @@ from dashboard.services import Services
 ROOT = Path(__file__).resolve().parent.parent
 BOOTSTRAP_CSS = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
 VENDOR_URL = "/_kpi/vendor/"
+THEME_URL = "/_kpi/theme.css"
 
 
 def page_modules() -> list[ModuleType]:
@@ -84,6 +86,10 @@ def create_app(warehouse_path: str | Path, warm: bool = True, refresh_s: float =
 
     server = flask.Flask("dashboard")
 
+    @server.route(THEME_URL)
+    def theme_css() -> flask.Response:  # the status colours, defined once in dashboard.figures.theme
+        return flask.Response(theme.css_variables(), mimetype="text/css", headers={"Cache-Control": "max-age=3600"})
+
     @server.route(VENDOR_URL + "<path:name>")
     def vendor(name: str) -> flask.Response:  # Bootstrap's CSS, served locally (the wall screen has no internet)
         return flask.send_from_directory(BOOTSTRAP_CSS, name, max_age=86400)
@@ -94,7 +100,7 @@ def create_app(warehouse_path: str | Path, warm: bool = True, refresh_s: float =
         use_pages=True,
         pages_folder="",  # pages are registered below, with their services
         assets_folder=str(ROOT / "assets"),
-        external_stylesheets=[VENDOR_URL + "bootstrap.min.css"],
+        external_stylesheets=[VENDOR_URL + "bootstrap.min.css", THEME_URL],
         title=t("app.title", "zh"),
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],

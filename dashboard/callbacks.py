@@ -19,6 +19,7 @@ from dashboard import drill, freshness
 from dashboard.components import column_defs, grid_options, records
 from dashboard.data import DataUnavailable, Warehouse
 from dashboard.i18n import t
+from dashboard.ids import parse_id
 from dashboard.pagekit import data_end
 from dashboard.services import Services
 from dashboard.shell import nav, nav_id, town_options
@@ -210,11 +211,12 @@ def register(app: dash.Dash, services: Services) -> None:
         nothing = (no_update,) * 9
         if trig == "rows-close":
             return no_update, False, *(no_update,) * 7
-        if not isinstance(trig, dict) or not ctx.triggered or not ctx.triggered[0]["value"]:
+        parsed = parse_id(trig)
+        if parsed is None or not ctx.triggered or not ctx.triggered[0]["value"]:
             return nothing
         state = ViewState.from_search(search)
-        key = trig["key"]
-        point = ctx.triggered[0]["value"]["points"][0] if trig["type"] == "chart" else None
+        key = parsed["key"]
+        point = ctx.triggered[0]["value"]["points"][0] if parsed["type"] == "chart" else None
         try:
             action = drill.act(wh, state, key, point)
         except DataUnavailable:

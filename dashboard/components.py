@@ -1,8 +1,8 @@
 """Layout building blocks shared by the pages: chart cards, KPI tiles, messages, the rows grid.
 
-Ids of interactive parts are dicts so one pattern-matching callback serves every page:
-``{"type": "chart", "key": KEY}`` (a graph), ``{"type": "rows-btn", "key": KEY}`` (its rows button),
-``{"type": "tile", "key": KEY}`` (a KPI tile that explains itself).
+Ids of interactive parts are dicts so one pattern-matching callback serves every page, built with
+``dashboard.ids.pattern_id``: ``chart`` (a graph), ``rows-btn`` (its rows button), ``tile`` (a KPI tile
+that explains itself), ``grid`` and ``grid-csv`` (a table and its export button), each with a ``key``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from dash import dcc, html
 
 from dashboard.figures.theme import is_empty_figure
 from dashboard.i18n import column_label, t
+from dashboard.ids import pattern_id
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
@@ -89,7 +90,7 @@ def chart_card(
         header.append(
             dbc.Button(
                 t("common.rows", lang),
-                id={"type": "rows-btn", "key": key},
+                id=pattern_id("rows-btn", key=key),
                 size="sm",
                 color="link",
                 className="kpi-rows-btn",
@@ -101,7 +102,7 @@ def chart_card(
     else:
         figure = date_axis(untitled(figure), lang)
         body = dcc.Graph(
-            id={"type": "chart", "key": key},
+            id=pattern_id("chart", key=key),
             figure=figure,
             config=GRAPH_CONFIG,
             style={"height": f"{height}px"},
@@ -188,7 +189,7 @@ def kpi_tile(
     ]
     return html.Div(
         html.Div([c for c in children if c is not None], className="card-body p-3"),
-        id={"type": "tile", "key": key},
+        id=pattern_id("tile", key=key),
         className=f"card kpi-tile kpi-tile-{status or 'none'} h-100",
         n_clicks=0,
         role="button",
@@ -284,7 +285,7 @@ def table_card(
         header.append(
             dbc.Button(
                 t("common.export_csv", lang),
-                id={"type": "grid-csv", "key": key},
+                id=pattern_id("grid-csv", key=key),
                 size="sm",
                 color="link",
                 className="kpi-rows-btn",
@@ -292,7 +293,7 @@ def table_card(
             )
         )
         body = dag.AgGrid(
-            id={"type": "grid", "key": key},
+            id=pattern_id("grid", key=key),
             rowData=records(frame),
             columnDefs=column_defs(frame, lang),
             defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},

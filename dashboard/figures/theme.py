@@ -91,6 +91,12 @@ def town_label(code: str | None, name: str | None, lang: str) -> str:
     return name or code or common("unknown", lang)
 
 
+def css_variables() -> str:
+    """The status colours as CSS custom properties (``--kpi-green`` …, ``--kpi-neutral``) for the stylesheets."""
+    colors = {**STATUS_COLORS, "neutral": NEUTRAL}
+    return ":root {\n" + "".join(f"  --kpi-{name}: {color};\n" for name, color in colors.items()) + "}\n"
+
+
 def status_color(status: str | None) -> str:
     return STATUS_COLORS.get(status or "", NEUTRAL)
 

@@ -12,6 +12,7 @@ from selenium.common.exceptions import NoSuchElementException, StaleElementRefer
 from selenium.webdriver.common.by import By
 
 from dashboard.app import create_app
+from dashboard.ids import encode
 from tests.browser.conftest import console_errors, lcp, shot, viewport, visit, wait_ready
 
 # dash_duo stops its server thread by raising SystemExit in it; a request still in flight then dies with it.
@@ -148,7 +149,7 @@ def test_rank003_period_mode_and_weights(dash_duo: Any, browser_warehouse: Path,
     _wait(lambda: "Town points" in dash_duo.find_element("#card-rk-league").text)
     wait_ready(dash_duo)
     assert len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "#rk-league tbody tr")) == 9
-    subject = "points:" + "数字城管".encode().hex()  # pages.rankings.points_subject (ids are ASCII)
+    subject = encode("points:数字城管")  # dashboard.ids: pattern ids carry any text
     shown = _explain_button(dash_duo, TOWN, subject).find_element(By.CSS_SELECTOR, ".rk-cell-main").text
     _open_drawer(dash_duo, TOWN, subject)
     amounts = [Decimal(e.text) for e in dash_duo.driver.find_elements(By.CSS_SELECTOR, "#rk-ex .rk-contrib-amount")]
