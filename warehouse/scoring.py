@@ -58,6 +58,7 @@ from typing import Literal
 import pandas as pd
 
 from warehouse import indicators as _registry
+from warehouse.rules import calendar
 
 Grain = Literal["week", "month", "quarter", "year"]
 GRAINS: tuple[str, ...] = ("week", "month", "quarter", "year")
@@ -155,22 +156,8 @@ DEFAULT_PARAMS = ScoringParams()
 # --- periods -----------------------------------------------------------------------------------------------------
 
 
-def period_of(grain: str, day: dt.date) -> tuple[dt.date, dt.date]:
-    """(first day, last day) of the week (Monday–Sunday), month, quarter or year containing ``day``."""
-    if grain == "week":
-        start = day - dt.timedelta(days=day.weekday())
-        return start, start + dt.timedelta(days=6)
-    months = {"month": 1, "quarter": 3, "year": 12}.get(grain)
-    if months is None:
-        raise ValueError(f"grain must be one of {GRAINS}, not {grain!r}")
-    start = dt.date(day.year, (day.month - 1) // months * months + 1, 1)
-    y, m = divmod(start.month - 1 + months, 12)
-    return start, dt.date(start.year + y, m + 1, 1) - dt.timedelta(days=1)
-
-
-def previous_period(grain: str, day: dt.date) -> tuple[dt.date, dt.date]:
-    """(first day, last day) of the period before the one containing ``day``."""
-    return period_of(grain, period_of(grain, day)[0] - dt.timedelta(days=1))
+period_of = calendar.period_of
+previous_period = calendar.previous
 
 
 # --- exact arithmetic helpers ----------------------------------------------------------------------------------

@@ -46,7 +46,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from warehouse.queries.violations import period_expr
-from warehouse.scoring import GRAINS, RANKED, indicator_meta, period_of
+from warehouse.rules import calendar
+from warehouse.scoring import GRAINS, RANKED, indicator_meta
 from warehouse.sql import view
 
 DAY = view("mart_town_indicator_day", "town_code", "day", "indicator", "numerator", "denominator", "excl_void",
@@ -76,11 +77,7 @@ def periods(grain: str, start: dt.date, end: dt.date | None = None) -> list[tupl
     """(first day, last day) of every period of ``grain`` from the one containing ``start`` to ``end``'s."""
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {GRAINS}, not {grain!r}")
-    out = [period_of(grain, start)]
-    last = period_of(grain, end or start)[0]
-    while out[-1][0] < last:
-        out.append(period_of(grain, out[-1][1] + dt.timedelta(days=1)))
-    return out
+    return calendar.periods(grain, start, end)
 
 
 def _keys(indicators: Sequence[str] | None) -> list[str]:
