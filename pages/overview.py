@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -19,6 +18,7 @@ from warehouse import indicators
 from warehouse.queries import demolitions as qd
 from warehouse.queries import overview as qo
 from warehouse.queries import snow as qs
+from warehouse.rules import calendar
 from warehouse.sql import Filters
 
 
@@ -199,7 +199,7 @@ def body(ctx: PageContext) -> list[Any]:
     main = kpis.additive(ctx.wh, f, ["dcm.on_time_close_rate", "demolition.new_found", "refined.rectified"])
     week = kpis.additive(ctx.wh, kpis.last_week(f), ["dcm.filed"], grain="week")["dcm.filed"]
     new_open = ctx.wh.frame(qd.kpis(f)).iloc[0]["new_open"]
-    f_ytd = Filters(dt.date(f.end.year, 1, 1), f.end, f.towns)
+    f_ytd = Filters(calendar.period_of("year", f.end)[0], f.end, f.towns)
     wk = kpis.last_week(f)
     tiles = [
         _tile(ctx, main["dcm.on_time_close_rate"], sub=ctx.range_text()),

@@ -111,7 +111,7 @@ INDICATORS: tuple[Indicator, ...] = (
     _I("snow.machines", "清雪机械", "Snow-clearing machines", "台", "machines", "level", "higher", "mart_snow_unit",
        "期末最近一次清雪力量台账的机械台数合计", "machines on the latest roster on or before the period end",
        sources=("snow_roster",), additive=False),
-    _I("assessment.rank", "市级考核名次", "City assessment rank", "名", "rank", "rank", "lower", "mart_assessment",
+    _I("assessment.rank", "市级考核名次", "City assessment rank", "名", "rank", "rank", "lower", "mart_city_assessment",
        "环翠区在各考核项目最近一期的名次（名次缺失时按得分排名，并列同名次）",
        "the district's rank in each item's latest period (from 得分 when 名次 is missing; ties share a rank)",
        sources=("city_assessment",), additive=False),

@@ -13,6 +13,7 @@ from dashboard.data import Warehouse
 from pages.rankings.state import RankView, latest_complete
 from warehouse import scoring
 from warehouse.queries import rankings as rq
+from warehouse.rules import calendar
 
 HISTORY_MONTHS = 12
 
@@ -48,7 +49,7 @@ class Board:
 
 def period_span(view: RankView, as_of: dt.date) -> tuple[dt.date, dt.date]:
     """The view's period, or the latest complete one of the data."""
-    return scoring.period_of(view.grain, view.period) if view.period else latest_complete(view.grain, as_of)
+    return calendar.period_of(view.grain, view.period) if view.period else latest_complete(view.grain, as_of)
 
 
 def board(wh: Warehouse, view: RankView, as_of: dt.date) -> Board:
@@ -57,7 +58,7 @@ def board(wh: Warehouse, view: RankView, as_of: dt.date) -> Board:
     weights = view.weight_map()
 
     def compute() -> Board:
-        prev_start, _ = scoring.previous_period(view.grain, start)
+        prev_start, _ = calendar.previous(view.grain, start)
         values = wh.frame(rq.town_values(view.grain, prev_start, start))
         scored = scoring.score_indicators(values, wh.frame(rq.targets_for(view.grain, prev_start, start)))
         table = scoring.composite(scored, weights)
@@ -67,13 +68,7 @@ def board(wh: Warehouse, view: RankView, as_of: dt.date) -> Board:
     return wh.memo(key, compute)
 
 
-def _months_back(day: dt.date, n: int) -> dt.date:
-    y, m = divmod(day.year * 12 + day.month - 1 - n, 12)
-    return dt.date(y, m + 1, 1)
-
-
 def city_frames(wh: Warehouse, end: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the district's ranks, every unit's ranks) for the 12 assessment months up to ``end``'s month."""
-    month = dt.date(end.year, end.month, 1)
-    start = _months_back(month, HISTORY_MONTHS - 1)
+    start = calendar.months_back(end, HISTORY_MONTHS - 1)
     return wh.frame(rq.district_city_ranks(start, end)), wh.frame(rq.city_rank_history(start, end))

@@ -14,6 +14,7 @@ from dashboard.figures import rankings as fr
 from dashboard.i18n import t
 from pages.rankings.drawer import definition_list, head, rows_grid
 from pages.rankings.league import DISTRICT, city_subject, explain_id
+from warehouse.rules import calendar
 
 
 def city_panel(lang: str, district: pd.DataFrame, end: dt.date) -> Any:
@@ -60,7 +61,7 @@ def city_panel(lang: str, district: pd.DataFrame, end: dt.date) -> Any:
     sub = t("rankings.city_sub", lang, period=fr.period_text("month", month, lang), met=met, n=len(now),
             target=target)
     note = t("rankings.city_lag", lang, period=fr.period_text("month", month, lang)) \
-        if month < dt.date(end.year, end.month, 1) else None
+        if month < calendar.period_of("month", end)[0] else None
     return html.Div([html.Div(sub, className="rk-city-sub"), *rows,
                      html.Div(note, className="rk-note") if note else None], id="rk-city")
 

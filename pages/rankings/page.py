@@ -28,6 +28,7 @@ from pages.rankings.league import DISTRICT, league_points, league_ratio, legend
 from pages.rankings.state import GRAIN_ORDER, INDICATORS, MODES, RankView, latest_complete, period_options, search_with
 from warehouse import scoring
 from warehouse.queries import rankings as rq
+from warehouse.rules import calendar
 
 LOC = "_pages_location"
 
@@ -174,7 +175,7 @@ def controls_to_url(trigger: Any, grain: str, period: str, mode: str, apply: int
     elif trigger == "rk-period" and period:
         day = dt.date.fromisoformat(period)
         new = replace(view, period=day)
-        current = scoring.period_of(view.grain, view.period)[0] if view.period else None
+        current = calendar.period_of(view.grain, view.period)[0] if view.period else None
         if current == day:
             return no_update
         if view.period is None and data_end_day is not None and latest_complete(view.grain, data_end_day)[0] == day:
@@ -271,7 +272,7 @@ def callbacks(app: dash.Dash, services: Services) -> None:
         lang = ViewState.from_search(search).lang
         try:
             start = dt.date.fromisoformat(view_data["start"])
-            _, end = scoring.period_of(view_data["grain"], start)
+            _, end = calendar.period_of(view_data["grain"], start)
             district, history = city_frames(wh, end)
         except DataUnavailable:
             return no_update

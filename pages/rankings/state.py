@@ -13,7 +13,7 @@ from dashboard.figures import rankings as fr
 from dashboard.i18n import t
 from dashboard.state import first_param
 from warehouse import scoring
-from warehouse.queries import rankings as rq
+from warehouse.rules import calendar
 
 GRAIN_ORDER = ("week", "month", "quarter", "year")
 MODES = ("ratio", "points")
@@ -81,13 +81,13 @@ def search_with(search: str | None, view: RankView) -> str:
 
 def latest_complete(grain: str, end: dt.date) -> tuple[dt.date, dt.date]:
     """The latest period of ``grain`` that ends on or before ``end`` (the data's last day)."""
-    start, stop = scoring.period_of(grain, end)
-    return (start, stop) if stop <= end else scoring.previous_period(grain, end)
+    start, stop = calendar.period_of(grain, end)
+    return (start, stop) if stop <= end else calendar.previous(grain, end)
 
 
 def period_options(grain: str, end: dt.date, lang: str) -> list[dict[str, str]]:
     """Every period of ``grain`` from the start of the year two years before ``end``'s, newest first."""
-    spans = rq.periods(grain, dt.date(end.year - 2, 1, 1), end)
+    spans = calendar.periods(grain, calendar.period_of("year", calendar.shift_year(end, -2))[0], end)
     out = []
     for s, e in reversed(spans):
         label = fr.period_text(grain, s, lang)
