@@ -102,6 +102,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ov.snow": ("清雪力量", "Snow force"),
     "ov.snow_as_of": ("台账日期 {day}", "roster of {day}"),
     "ov.ranks": ("市级考核名次", "City assessment ranks"),
+    "ov.ranks_none": ("尚未装载“市级考核名次”数据。", "No “City assessment ranks” data has been loaded yet."),
     "ov.rank_goal": ("目标：争一保二", "Goal: first, second at worst"),
     "ov.rank_period": ("{period}", "{period}"),
     "ov.towns_chart": ("各镇街按期结案率", "On-time closure rate by town"),

@@ -8,8 +8,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from dashboard import kpis
-from dashboard.components import chart_card, kpi_tile, page_header
+from dashboard import charts, kpis
+from dashboard.components import kpi_tile, page_header
 from dashboard.figures import overview as fig
 from dashboard.figures.theme import STATUS_COLORS
 from dashboard.i18n import t
@@ -158,41 +158,6 @@ def _demolition_tile(ctx: PageContext, f_ytd: Filters) -> html.Div:
     )
 
 
-def _towns_chart(ctx: PageContext) -> Any:
-    key = "dcm.on_time_close_rate"
-    ind = indicators.get(key)
-    df = ctx.wh.frame(qo.kpi_by_town(ctx.filters, [key]))
-    goal = kpis.targets(ctx.wh, [key], ctx.filters.end.year).get(key)
-    df = df.assign(value=df["num"] / df["den"].where(df["den"] > 0), target=goal, n=df["den"].fillna(0).astype(int))
-    df["status"] = [
-        kpis.status(None if pd.isna(v) else v, goal, "higher", n, "rate")
-        for v, n in zip(df["value"], df["n"], strict=True)
-    ]
-    figure = fig.town_rate_bars(df, ctx.lang, ind.label(ctx.lang))
-    return chart_card("ov.towns_chart", ctx.t("ov.towns_chart"), figure, ctx.lang, ctx.no_match(), height=400)
-
-
-def _trend_chart(ctx: PageContext) -> Any:
-    keys = ["dcm.filed", "dcm.closed"]
-    df = ctx.wh.frame(qo.kpi_series(ctx.filters, keys, "month")).assign(value=lambda d: d["num"])
-    names = {k: indicators.get(k).label(ctx.lang) for k in keys}
-    figure = fig.filed_closed_trend(df, ctx.lang, names)
-    return chart_card("ov.trend_chart", ctx.t("ov.trend_chart"), figure, ctx.lang, ctx.no_match(), height=400)
-
-
-def _ranks_chart(ctx: PageContext) -> Any:
-    df = ctx.wh.frame(qo.assessment_series(ctx.filters))
-    figure = fig.assessment_ranks(df, ctx.lang)
-    return chart_card(
-        "ov.ranks",
-        ctx.t("ov.ranks"),
-        figure,
-        ctx.lang,
-        ctx.t("common.no_source", source=t("ov.ranks", ctx.lang)),
-        height=400,
-    )
-
-
 def body(ctx: PageContext) -> list[Any]:
     f = ctx.filters
     assert f.start and f.end
@@ -220,9 +185,7 @@ def body(ctx: PageContext) -> list[Any]:
         dbc.Row(
             [
                 dbc.Col(_rank_tile(ctx), xs=12, xl=3, className="mb-3"),
-                dbc.Col(_towns_chart(ctx), xs=12, xl=3, className="mb-3"),
-                dbc.Col(_trend_chart(ctx), xs=12, xl=3, className="mb-3"),
-                dbc.Col(_ranks_chart(ctx), xs=12, xl=3, className="mb-3"),
+                *charts.cards(ctx, "overview", className="mb-3"),
             ],
             className="g-3",
         ),

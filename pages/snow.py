@@ -7,8 +7,8 @@ from typing import Any
 import dash_bootstrap_components as dbc
 import pandas as pd
 
-from dashboard.components import chart_card, message, page_header, stat, stat_strip
-from dashboard.figures import snow as fs
+from dashboard import charts
+from dashboard.components import message, page_header, stat, stat_strip
 from dashboard.pagekit import PageContext, PageSpec
 from warehouse import indicators
 from warehouse.queries import snow as qs
@@ -47,54 +47,12 @@ def _stats(ctx: PageContext, k: pd.Series) -> Any:
 
 
 def body(ctx: PageContext) -> list[Any]:
-    f, lang, wh = ctx.filters, ctx.lang, ctx.wh
+    f, wh = ctx.filters, ctx.wh
     header = page_header(ctx.t("sn.title"), f"{ctx.range_text()} · {ctx.towns_text()}")
     k = wh.frame(qs.kpis(f)).iloc[0]
     if pd.isna(k["as_of"]) and int(k["events"]) == 0:
         return [header, message(ctx.t("sn.no_roster") + " " + ctx.t("sn.no_events"))]
-    roster = wh.frame(qs.roster_by_unit(f))
-    no_roster, no_events = ctx.t("sn.no_roster"), ctx.t("sn.no_events")
-
-    def card(key: str, figure: Any, empty: str, height: int = 340) -> Any:
-        return chart_card(key, ctx.t(key), figure, lang, empty, height=height)
-
-    return [
-        header,
-        _stats(ctx, k),
-        dbc.Row(
-            [
-                dbc.Col(card("sn.force", fs.roster_by_unit(roster, lang=lang), no_roster), xs=12, xl=6),
-                dbc.Col(
-                    card("sn.machines", fs.machines_by_type(wh.frame(qs.machines_by_type(f)), lang=lang), no_roster),
-                    xs=12,
-                    xl=6,
-                ),
-            ],
-            className="g-3 mb-3",
-        ),
-        dbc.Row(
-            [
-                dbc.Col(card("sn.readiness", fs.readiness(roster, lang=lang), no_roster), xs=12, xl=6),
-                dbc.Col(card("sn.reserves", fs.reserves(roster, lang=lang), no_roster), xs=12, xl=6),
-            ],
-            className="g-3 mb-3",
-        ),
-        dbc.Row(
-            [
-                dbc.Col(
-                    card("sn.events", fs.event_trend(wh.frame(qs.event_trend(f, "day")), lang=lang), no_events),
-                    xs=12,
-                    xl=7,
-                ),
-                dbc.Col(
-                    card("sn.reopen", fs.events_by_town(wh.frame(qs.events_by_town(f)), lang=lang), no_events),
-                    xs=12,
-                    xl=5,
-                ),
-            ],
-            className="g-3 mb-3",
-        ),
-    ]
+    return [header, _stats(ctx, k), dbc.Row(charts.cards(ctx, "snow"), className="g-3 mb-3")]
 
 
 PAGE = PageSpec(path="/snow", nav="nav.snow", order=3, body=body)
