@@ -18,7 +18,7 @@ from dash import ALL, MATCH, Input, Output, State, ctx, html, no_update
 from dashboard import drill, freshness
 from dashboard.components import column_defs, grid_options, records
 from dashboard.data import DataUnavailable, Warehouse
-from dashboard.i18n import t
+from dashboard.i18n import paren, t
 from dashboard.ids import parse_id
 from dashboard.pagekit import data_end
 from dashboard.services import Services
@@ -297,7 +297,7 @@ def _explain(wh: Warehouse, key: str, state: ViewState) -> Any:
         items.append(
             (
                 t("common.value_now", lang),
-                f"{text}（{f.start} — {f.end}）" if lang != "en" else f"{text} ({f.start} to {f.end})",
+                text + paren(t("common.span", lang, start=f.start, end=f.end), lang),
             )
         )
     return html.Dl([part for label, text in items for part in (html.Dt(label), html.Dd(text))], className="kpi-explain")

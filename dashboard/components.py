@@ -20,42 +20,11 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard.figures.theme import is_empty_figure
-from dashboard.i18n import column_label, t
+from dashboard.i18n import AG_LOCALE_ZH, column_label, t
 from dashboard.ids import pattern_id
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
-AG_LOCALE_ZH = {
-    "page": "页",
-    "of": "共",
-    "to": "至",
-    "more": "更多",
-    "next": "下一页",
-    "last": "末页",
-    "first": "首页",
-    "previous": "上一页",
-    "pageSizeSelectorLabel": "每页行数：",
-    "noRowsToShow": "没有数据",
-    "loadingOoo": "加载中…",
-    "filterOoo": "筛选…",
-    "equals": "等于",
-    "notEqual": "不等于",
-    "contains": "包含",
-    "notContains": "不包含",
-    "startsWith": "开头是",
-    "endsWith": "结尾是",
-    "blank": "为空",
-    "notBlank": "非空",
-    "lessThan": "小于",
-    "greaterThan": "大于",
-    "inRange": "介于",
-    "andCondition": "且",
-    "orCondition": "或",
-    "applyFilter": "应用",
-    "resetFilter": "重置",
-    "clearFilter": "清除",
-    "pageLastRowUnknown": "?",
-}
 
 
 def message(text: str, kind: str = "secondary", icon: str = "ⓘ") -> html.Div:

@@ -59,7 +59,7 @@ class PageContext:
         if not self.state.towns:
             return t("common.whole_district", self.lang)
         if len(self.state.towns) <= 3:
-            names = "、".join(self.town_name(c) for c in self.state.towns)
+            names = self.t("common.list_sep").join(self.town_name(c) for c in self.state.towns)
             return names + (f" · {self.state.community}" if self.state.community else "")
         return t("common.n_towns", self.lang, n=len(self.state.towns))
 

@@ -35,7 +35,7 @@ def header() -> dbc.Navbar:
             [
                 html.A(
                     [
-                        html.Span("环", className="kpi-logo"),
+                        html.Span(t("app.logo"), className="kpi-logo"),
                         html.Span(t("app.title"), id="app-title", className="kpi-brand-text"),
                     ],
                     href="/",

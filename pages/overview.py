@@ -12,7 +12,7 @@ from dashboard import charts, kpis
 from dashboard.components import kpi_tile, page_header
 from dashboard.figures import overview as fig
 from dashboard.figures.theme import STATUS_COLORS
-from dashboard.i18n import t
+from dashboard.i18n import paren, t
 from dashboard.pagekit import PageContext, PageSpec
 from warehouse import indicators
 from warehouse.queries import demolitions as qd
@@ -138,11 +138,7 @@ def _demolition_tile(ctx: PageContext, f_ytd: Filters) -> html.Div:
     for kv, ind in ((count, ind_c), (area, ind_a)):
         if kv.target:
             pct = f"{(kv.value or 0) / kv.target:.0%}"
-            plans.append(
-                f"{ctx.t('ov.plan_progress', pct=pct)}（{ind.format(kv.target, ctx.lang)}）"
-                if ctx.lang == "zh"
-                else f"{ctx.t('ov.plan_progress', pct=pct)} ({ind.format(kv.target, 'en')})"
-            )
+            plans.append(ctx.t("ov.plan_progress", pct=pct) + paren(ind.format(kv.target, ctx.lang), ctx.lang))
     target = " · ".join(plans) if plans else ctx.t("common.no_target")
     spark = fig.sparkline_svg(count.series) if len(count.series) > 1 else None
     return kpi_tile(

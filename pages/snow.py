@@ -24,8 +24,7 @@ def _stats(ctx: PageContext, k: pd.Series) -> Any:
     lang = ctx.lang
     people, machines = indicators.get("snow.personnel"), indicators.get("snow.machines")
     as_of = None if pd.isna(k["as_of"]) else str(k["as_of"])[:10]
-    t_unit = "吨" if lang == "zh" else "t"
-    h_unit = "小时" if lang == "zh" else "h"
+    t_unit, h_unit = ctx.t("fig.common.tons"), ctx.t("fig.common.hours")
     return stat_strip(
         [
             stat(
@@ -39,7 +38,7 @@ def _stats(ctx: PageContext, k: pd.Series) -> Any:
             stat(
                 ctx.t("sn.kpi.events"),
                 _num(k["events"]),
-                _num(k["person_times"]) + (" 人次" if lang == "zh" else " person-times"),
+                _num(k["person_times"]) + " " + ctx.t("fig.common.person_times"),
             ),
             stat(ctx.t("sn.kpi.reopen"), _num(k["median_reopen_hours"], 1, h_unit)),
         ]

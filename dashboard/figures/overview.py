@@ -28,6 +28,7 @@ from dashboard.figures.theme import (
     status_color,
     town_label,
 )
+from dashboard.i18n import t
 
 
 def sparkline(df: pd.DataFrame, color: str = NEUTRAL) -> go.Figure:
@@ -159,7 +160,7 @@ def assessment_ranks(df: pd.DataFrame, lang: str, units: int = 8) -> go.Figure:
             mode="lines+markers",
             name=str(item),
             line={"color": SERIES_COLORS[i % len(SERIES_COLORS)], "width": 2},
-            hovertemplate=hover([f"<b>{item}</b>", "%{x|%Y-%m}", ("#%{y}" if lang == "en" else "第%{y}名")]),
+            hovertemplate=hover([f"<b>{item}</b>", "%{x|%Y-%m}", t("fig.ov.rank_hover", lang)]),
         )
     fig.update_layout(
         yaxis={"autorange": "reversed", "dtick": 1, "range": [units + 0.5, 0.5]},

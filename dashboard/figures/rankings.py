@@ -60,7 +60,7 @@ def period_text(grain: str, start: dt.date | pd.Timestamp | str, lang: str = "zh
     raise ValueError(f"unknown grain {grain!r}")
 
 
-def fmt_value(value: object, kind: str, lang: str = "zh", unit_zh: str = "件") -> str:
+def fmt_value(value: object, kind: str, lang: str = "zh", unit_zh: str | None = None) -> str:
     """A rate as 93.1%, a count as 3 处 / 3; an em dash when missing."""
     if is_missing(value) or value is pd.NA:
         return "—"
@@ -68,7 +68,7 @@ def fmt_value(value: object, kind: str, lang: str = "zh", unit_zh: str = "件") 
     if kind == "rate":
         return f"{x * 100:.1f}%"
     text = f"{x:,.0f}" if x == round(x) else f"{x:,.2f}"
-    return f"{text} {unit_zh}" if lang == "zh" else text
+    return f"{text} {unit_zh if unit_zh is not None else t('fig.common.cases', 'zh')}" if lang == "zh" else text
 
 
 def fmt_score(value: object, decimals: int = 3) -> str:

@@ -14,7 +14,7 @@ from dash import dcc, html
 from dashboard.components import GRAPH_CONFIG, grid_options, records
 from dashboard.data import Warehouse
 from dashboard.figures import rankings as fr
-from dashboard.i18n import column_label, t
+from dashboard.i18n import column_label, paren, t
 from dashboard.ids import pattern_id
 from pages.rankings.board import Board
 from pages.rankings.league import explain_id
@@ -107,7 +107,8 @@ def _forecast_block(b: Board, town: str, indicators: list[str], lang: str) -> An
     if fc.empty:
         return None
     col = "sentence_en" if lang == "en" else "sentence_zh"
-    return html.Ul([html.Li([html.B(scoring.RANKED[r.indicator].label(lang) + "："), getattr(r, col)])
+    colon = t("common.colon", lang)
+    return html.Ul([html.Li([html.B(scoring.RANKED[r.indicator].label(lang) + colon), getattr(r, col)])
                     for r in fc.itertuples(index=False) if r.indicator in scoring.RANKED], className="rk-forecast")
 
 
@@ -153,8 +154,11 @@ def explain_town(b: Board, town: str, subject: str, town_name: str, lang: str, w
         mine = mine[mine["town_code"] == town]
         ex = scoring.explain(town, b.start, b.scored, b.table, weights=b.weights)
         top = head(t("rankings.ex.composite", lang), f"{ex.value}", ex.status, ex.rank, ex.ranked_of, lang)
-        left = "；".join(f"{scoring.RANKED[k].label(lang) if k in scoring.RANKED else k}"
-                        f"（{t('rankings.ex.reason.' + reason.replace(' ', '_'), lang)}）" for k, reason in ex.left_out)
+        left = t("common.semicolon", lang).join(
+            (scoring.RANKED[k].label(lang) if k in scoring.RANKED else k)
+            + paren(t("rankings.ex.reason." + reason.replace(" ", "_"), lang), lang)
+            for k, reason in ex.left_out
+        )
         facts = definition_list([
             (t("common.formula", lang), ex.formula_en if lang == "en" else ex.formula_zh),
             (t("common.numerator", lang), t("rankings.ex.comp_num", lang, n=_num(ex.numerator))),
