@@ -16,6 +16,7 @@ import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, ctx, html, no_update
 
 from dashboard import drill, freshness
+from dashboard import format as fmt
 from dashboard.components import column_defs, grid_options, records
 from dashboard.data import DataUnavailable, Warehouse
 from dashboard.i18n import paren, t
@@ -293,7 +294,7 @@ def _explain(wh: Warehouse, key: str, state: ViewState) -> Any:
         num = float(row["num"].iloc[0]) if not row.empty else 0.0
         den = float(row["den"].iloc[0]) if not row.empty and row["den"].notna().iloc[0] else None
         value = ind.format(num / den if den else (None if ind.kind == "rate" else num), lang)
-        text = f"{num:,.0f} ÷ {den:,.0f} = {value}" if den is not None else value
+        text = f"{fmt.number(num)} ÷ {fmt.number(den)} = {value}" if den is not None else value
         items.append(
             (
                 t("common.value_now", lang),

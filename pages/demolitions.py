@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 
 from dashboard import charts
+from dashboard import format as fmt
 from dashboard.components import message, page_header, stat, stat_strip
 from dashboard.pagekit import PageContext, PageSpec
 from warehouse import indicators
@@ -49,7 +50,7 @@ def _stats(ctx: PageContext, k: pd.Series) -> Any:
                 count.format(k["campaign_demolished"], lang),
                 area.format(k["campaign_demolished_m2"], lang),
             ),
-            stat(ctx.t("de.kpi.days"), "—" if pd.isna(days) else ctx.t("de.kpi.days_value", n=f"{days:.0f}")),
+            stat(ctx.t("de.kpi.days"), "—" if pd.isna(days) else ctx.t("de.kpi.days_value", n=fmt.number(days))),
         ]
     )
 

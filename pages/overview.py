@@ -9,6 +9,7 @@ import pandas as pd
 from dash import html
 
 from dashboard import charts, kpis
+from dashboard import format as fmt
 from dashboard.components import kpi_tile, page_header
 from dashboard.figures import overview as fig
 from dashboard.figures.theme import STATUS_COLORS
@@ -108,7 +109,7 @@ def _rank_tile(ctx: PageContext) -> html.Div:
                         className="kpi-rank-badge",
                         style={"backgroundColor": STATUS_COLORS.get(st or "grey")},
                     ),
-                    html.Span(f"{r.period} · {r.score:.2f}", className="kpi-rank-period"),
+                    html.Span(f"{r.period} · {fmt.score(r.score, 2)}", className="kpi-rank-period"),
                 ],
                 className="kpi-rank-row",
             )
@@ -137,7 +138,7 @@ def _demolition_tile(ctx: PageContext, f_ytd: Filters) -> html.Div:
     plans = []
     for kv, ind in ((count, ind_c), (area, ind_a)):
         if kv.target:
-            pct = f"{(kv.value or 0) / kv.target:.0%}"
+            pct = fmt.percent((kv.value or 0) / kv.target, 0)
             plans.append(ctx.t("ov.plan_progress", pct=pct) + paren(ind.format(kv.target, ctx.lang), ctx.lang))
     target = " · ".join(plans) if plans else ctx.t("common.no_target")
     spark = fig.sparkline_svg(count.series) if len(count.series) > 1 else None

@@ -8,16 +8,11 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 
 from dashboard import charts
+from dashboard import format as fmt
 from dashboard.components import message, page_header, stat, stat_strip
 from dashboard.pagekit import PageContext, PageSpec
 from warehouse import indicators
 from warehouse.queries import snow as qs
-
-
-def _num(value: Any, digits: int = 0, unit: str = "") -> str:
-    if value is None or pd.isna(value):
-        return "—"
-    return f"{float(value):,.{digits}f}{(' ' + unit) if unit else ''}"
 
 
 def _stats(ctx: PageContext, k: pd.Series) -> Any:
@@ -33,14 +28,14 @@ def _stats(ctx: PageContext, k: pd.Series) -> Any:
                 ctx.t("sn.as_of", day=as_of) if as_of else None,
             ),
             stat(ctx.t("sn.kpi.machines"), machines.format(k["machines"], lang) if as_of else "—"),
-            stat(ctx.t("sn.kpi.deicer"), _num(k["deicer_t"], 0, t_unit)),
-            stat(ctx.t("sn.kpi.per100"), _num(k["machines_per_100km"], 1)),
+            stat(ctx.t("sn.kpi.deicer"), fmt.number(k["deicer_t"], t_unit, 0)),
+            stat(ctx.t("sn.kpi.per100"), fmt.number(k["machines_per_100km"], digits=1)),
             stat(
                 ctx.t("sn.kpi.events"),
-                _num(k["events"]),
-                _num(k["person_times"]) + " " + ctx.t("fig.common.person_times"),
+                fmt.number(k["events"]),
+                fmt.number(k["person_times"]) + " " + ctx.t("fig.common.person_times"),
             ),
-            stat(ctx.t("sn.kpi.reopen"), _num(k["median_reopen_hours"], 1, h_unit)),
+            stat(ctx.t("sn.kpi.reopen"), fmt.number(k["median_reopen_hours"], h_unit, 1)),
         ]
     )
 

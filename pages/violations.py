@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 
 from dashboard import charts, kpis
+from dashboard import format as fmt
 from dashboard.components import message, page_header, stat, stat_strip, table_card
 from dashboard.pagekit import PageContext, PageSpec
 from warehouse import indicators
@@ -41,7 +42,7 @@ def _stats(ctx: PageContext, k: pd.Series) -> Any:
     return stat_strip(
         [
             stat(filed.label(ctx.lang), filed.format(val(k["filed"]), ctx.lang)),
-            stat(ctx.t("vi.kpi.due"), f"{due:,}"),
+            stat(ctx.t("vi.kpi.due"), fmt.number(due)),
             stat(
                 rate.label(ctx.lang),
                 rate.format(val(k["on_time_rate"]), ctx.lang),
@@ -56,13 +57,14 @@ def _stats(ctx: PageContext, k: pd.Series) -> Any:
             ),
             stat(
                 ctx.t("vi.kpi.hours"),
-                f"{val(k['mean_h_report_dispatch']) or 0:.1f} / {val(k['mean_h_dispatch_close']) or 0:.1f}",
+                f"{fmt.number(val(k['mean_h_report_dispatch']) or 0, digits=1)} / "
+                f"{fmt.number(val(k['mean_h_dispatch_close']) or 0, digits=1)}",
                 ctx.t("vi.kpi.hours_sub"),
             ),
             stat(
                 ctx.t("vi.kpi.open"),
-                f"{int(k['open_count']):,}",
-                ctx.t("vi.kpi.overdue", n=f"{int(k['overdue_count']):,}"),
+                fmt.number(k["open_count"]),
+                ctx.t("vi.kpi.overdue", n=fmt.number(k["overdue_count"])),
                 "red" if int(k["overdue_count"]) else "green",
             ),
         ]
@@ -89,7 +91,7 @@ def body(ctx: PageContext) -> list[Any]:
             open_rows,
             lang,
             ctx.t("vi.no_open"),
-            subtitle=ctx.t("vi.open_count", open=f"{int(k['open_count']):,}", overdue=f"{int(k['overdue_count']):,}"),
+            subtitle=ctx.t("vi.open_count", open=fmt.number(k["open_count"]), overdue=fmt.number(k["overdue_count"])),
         ),
     ]
 

@@ -11,14 +11,13 @@ from typing import Literal
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import format as fmt
 from dashboard.figures.theme import (
     NEUTRAL,
     STATUS_COLORS,
     TARGET_COLOR,
     common,
     empty_figure,
-    fmt_number,
-    fmt_pct,
     hover,
     new_figure,
     status_color,
@@ -101,7 +100,7 @@ def cumulative_vs_plan(df: pd.DataFrame, *, lang: str = "zh", measure: Measure =
     if df.empty or df[cum].dropna().empty:
         return empty_figure(lang, title=title)
     fig = new_figure(title, drill="month")
-    custom = [[pd.Timestamp(m).date().isoformat(), _month(m, lang), fmt_number(v, unit)]
+    custom = [[pd.Timestamp(m).date().isoformat(), _month(m, lang), fmt.number(v, unit)]
               for m, v in zip(df["month"], df[per_month], strict=True)]
     fig.add_scatter(x=df["month"], y=df[cum], name=_l("cumulative", lang), mode="lines+markers",
                     line={"color": value_color("construction_kind", kind, NEUTRAL), "width": 3}, customdata=custom,
@@ -126,7 +125,7 @@ def new_vs_zero(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
         return empty_figure(lang, title=title)
     names = [town_label(c, n, lang) for c, n in zip(df["town_code"], df["town_name"], strict=True)]
     custom = list(zip(df["town_code"], df["new_found"], df["new_resolved"],
-                      [fmt_number(v, common("m2", lang)) for v in df["new_open_m2"]], strict=True))
+                      [fmt.number(v, common("m2", lang)) for v in df["new_open_m2"]], strict=True))
     fig = new_figure(title, drill="town_code")
     fig.add_bar(x=names, y=df["new_open"], name=_l("new_open", lang), customdata=custom,
                 marker_color=[status_color(s) for s in df["status"]],
@@ -150,7 +149,7 @@ def time_to_demolish(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     sites = common("sites", lang)
     for kind, part in df.groupby("kind", sort=True):
         x = [town_label(c, n, lang) for c, n in zip(part["town_code"], part["town_name"], strict=True)]
-        custom = [[c, kind, int(n), fmt_number(p, days, 0)]
+        custom = [[c, kind, int(n), fmt.number(p, days, 0)]
                   for c, n, p in zip(part["town_code"], part["n"], part["p90_days"], strict=True)]
         fig.add_bar(x=x, y=part["median_days"], name=_l(str(kind), lang),
                     marker_color=value_color("construction_kind", kind, NEUTRAL),
@@ -169,7 +168,7 @@ def campaigns(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     if df.empty:
         return empty_figure(lang, title=title)
     m2 = common("m2", lang)
-    custom = [[c, _l("resolved_of_total", lang).format(r=int(r), t=int(t)), fmt_number(a, m2), fmt_pct(p)]
+    custom = [[c, _l("resolved_of_total", lang).format(r=int(r), t=int(t)), fmt.number(a, m2), fmt.percent(p)]
               for c, r, t, a, p in zip(df["campaign"], df["resolved"], df["total"], df["demolished_m2"],
                                        df["progress"], strict=True)]
     fig = new_figure(title, drill="campaign")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import format as fmt
 from dashboard.figures.theme import (
     NEUTRAL,
     SERIES_COLORS,
@@ -22,7 +23,6 @@ from dashboard.figures.theme import (
     TARGET_COLOR,
     common,
     empty_figure,
-    fmt_pct,
     hover,
     new_figure,
     status_color,
@@ -85,7 +85,7 @@ def town_rate_bars(df: pd.DataFrame, lang: str, label: str, unit: str = "%") -> 
     df = df.iloc[::-1]  # first town on top
     names = [town_label(c, n, lang) for c, n in zip(df["town_code"], df["town_name"], strict=True)]
     colors = [status_color(s) if isinstance(s, str) else NEUTRAL for s in df["status"]]
-    targets = [fmt_pct(v) for v in df["target"]]
+    targets = [fmt.percent(v) for v in df["target"]]
     fig = new_figure(drill="town")
     fig.add_bar(
         x=df["value"],
@@ -93,7 +93,7 @@ def town_rate_bars(df: pd.DataFrame, lang: str, label: str, unit: str = "%") -> 
         orientation="h",
         marker_color=colors,
         customdata=list(zip(df["town_code"], df["n"], targets, strict=True)),
-        text=[fmt_pct(v) for v in df["value"]],
+        text=[fmt.percent(v) for v in df["value"]],
         textposition="auto",
         hovertemplate=hover(
             [
@@ -110,7 +110,7 @@ def town_rate_bars(df: pd.DataFrame, lang: str, label: str, unit: str = "%") -> 
             x=float(target.iloc[0]),
             line_dash="dash",
             line_color=TARGET_COLOR,
-            annotation_text=f"{common('target', lang)} {fmt_pct(target.iloc[0])}",
+            annotation_text=f"{common('target', lang)} {fmt.percent(target.iloc[0])}",
             annotation_position="top",
         )
     low = max(0.0, float(df["value"].min(skipna=True)) - 0.1)

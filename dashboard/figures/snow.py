@@ -8,12 +8,12 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import format as fmt
 from dashboard.figures.theme import (
     SERIES_COLORS,
     STATUS_COLORS,
     common,
     empty_figure,
-    fmt_number,
     hover,
     new_figure,
     town_color,
@@ -81,7 +81,7 @@ def readiness(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
         return empty_figure(lang, _l("no_roster", lang), title=_l("readiness_title", lang).format(d="—"))
     km, machines, people = common("km", lang), common("machines", lang), common("people", lang)
     fig = new_figure(_l("readiness_title", lang).format(d=_as_of(d)), drill="unit_key")
-    custom = [[k, int(m), fmt_number(r, km, 1), fmt_number(p, f"{people}/100 {km}", 1)]
+    custom = [[k, int(m), fmt.number(r, km, 1), fmt.number(p, f"{people}/100 {km}", 1)]
               for k, m, r, p in zip(d["unit_key"], d["machines"], d["road_km_ref"], d["personnel_per_100km"],
                                     strict=True)]
     fig.add_bar(x=_names(d, lang), y=d["machines_per_100km"], customdata=custom,
@@ -117,9 +117,9 @@ def event_trend(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
         return empty_figure(lang, title=title)
     hours, tons = common("hours", lang), common("tons", lang)
     fig = new_figure(title, drill="period")
-    custom = [[pd.Timestamp(p).date().isoformat(), int(e), int(t), fmt_number(dc, tons, 1),
-               fmt_number(None if pd.isna(s) else s / 10000, _l("unit_m2_10k", lang), 1),
-               fmt_number(mx, hours, 1)]
+    custom = [[pd.Timestamp(p).date().isoformat(), int(e), int(t), fmt.number(dc, tons, 1),
+               fmt.number(None if pd.isna(s) else s / 10000, _l("unit_m2_10k", lang), 1),
+               fmt.number(mx, hours, 1)]
               for p, e, t, dc, s, mx in zip(df["period"], df["events"], df["towns"], df["deicer_t"],
                                             df["swept_area_m2"], df["max_reopen_hours"], strict=True)]
     detail = [f"{_l('events', lang)}: %{{customdata[1]:,}} · {_l('towns', lang)}: %{{customdata[2]:,}}",

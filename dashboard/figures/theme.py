@@ -9,7 +9,6 @@ on every chart and page.
 from __future__ import annotations
 
 import csv
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -72,6 +71,12 @@ def town_label(code: str | None, name: str | None, lang: str) -> str:
     return name or code or common("unknown", lang)
 
 
+def tint(color: str, alpha: float) -> str:
+    """``#2e9d5b`` at ``alpha`` opacity as ``rgba(46, 157, 91, 0.12)`` (bands and fills of a status colour)."""
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, {alpha:g})"
+
+
 def css_variables() -> str:
     """The status colours as CSS custom properties (``--kpi-green`` …, ``--kpi-neutral``) for the stylesheets."""
     colors = {**STATUS_COLORS, "neutral": NEUTRAL}
@@ -80,22 +85,6 @@ def css_variables() -> str:
 
 def status_color(status: str | None) -> str:
     return STATUS_COLORS.get(status or "", NEUTRAL)
-
-
-def is_missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def fmt_number(value: object, unit: str = "", digits: int = 0) -> str:
-    """``1,234 件`` / ``12.5 小时``; an em dash when missing."""
-    if is_missing(value):
-        return "—"
-    text = f"{float(value):,.{digits}f}" if digits else f"{round(float(value)):,}"
-    return f"{text} {unit}".strip()
-
-
-def fmt_pct(value: object, digits: int = 1) -> str:
-    return "—" if is_missing(value) else f"{float(value) * 100:.{digits}f}%"
 
 
 def hover(lines: Iterable[str]) -> str:

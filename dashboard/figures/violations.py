@@ -10,16 +10,14 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import format as fmt
 from dashboard.figures.theme import (
     NEUTRAL,
     STATUS_COLORS,
     TARGET_COLOR,
     common,
     empty_figure,
-    fmt_number,
-    fmt_pct,
     hover,
-    is_missing,
     new_figure,
     status_color,
     town_color,
@@ -57,7 +55,7 @@ def volume_trend(df: pd.DataFrame, *, lang: str = "zh", grain: str = "month") ->
     unit = common("cases", lang)
     custom = list(zip(_iso(df["period"]), [period_label(p, grain, lang) for p in df["period"]], strict=True))
     for key, kind, color in (("filed", "bar", "#4c78a8"), ("reported", "line", "#f58518"),
-                             ("closed", "line", "#54a24b"), ("void_count", "line", "#9aa0a6")):
+                             ("closed", "line", "#54a24b"), ("void_count", "line", STATUS_COLORS["grey"])):
         name = _l(key, lang)
         tmpl = hover(["%{customdata[1]}", f"{name}: %{{y:,}} {unit}"])
         if kind == "bar":
@@ -79,7 +77,7 @@ def category_pareto(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     fig = new_figure(title, drill="category")
     unit = common("cases", lang)
     majors = [value_label("major_category", m, lang) for m in df["major_category"]]
-    custom = list(zip(df["minor_category"], majors, (fmt_pct(s) for s in df["share"]), strict=True))
+    custom = list(zip(df["minor_category"], majors, (fmt.percent(s) for s in df["share"]), strict=True))
     fig.add_bar(x=df["minor_category"], y=df["cases"], name=_l("filed", lang), marker_color=NEUTRAL,
                 customdata=custom,
                 hovertemplate=hover(["%{x}" + paren("%{customdata[1]}", lang),
@@ -143,9 +141,9 @@ def lifecycle_funnel(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     fig = new_figure(title, drill="stage")
     unit, hours = common("cases", lang), common("hours", lang)
     names = [value_label("stage", s, lang) for s in df["stage"]]
-    med = [fmt_number(v, hours, 1) for v in df["median_hours"]]
-    mean = [fmt_number(v, hours, 1) for v in df["mean_hours"]]
-    text = [f"{n:,} {unit}" + ("" if is_missing(m) else f" · {fmt_number(m, hours, 1)}")
+    med = [fmt.number(v, hours, 1) for v in df["median_hours"]]
+    mean = [fmt.number(v, hours, 1) for v in df["mean_hours"]]
+    text = [f"{n:,} {unit}" + ("" if fmt.is_missing(m) else f" · {fmt.number(m, hours, 1)}")
             for n, m in zip(df["cases"], df["median_hours"], strict=True)]
     fig.add_funnel(y=names, x=df["cases"], text=text, textinfo="text", customdata=list(zip(df["stage"], med, mean,
                                                                                        strict=True)),
@@ -169,7 +167,7 @@ def town_performance(df: pd.DataFrame, *, lang: str = "zh", metric: str = "on_ti
     names = [town_label(c, n, lang) for c, n in zip(df["town_code"], df["town_name"], strict=True)]
     unit = common("cases", lang)
     custom = [
-        [code, fmt_pct(rate), int(num), int(due), fmt_pct(tgt),
+        [code, fmt.percent(rate), int(num), int(due), fmt.percent(tgt),
          _l("small_sample", lang) if status == "grey" else ""]
         for code, rate, num, due, tgt, status in zip(df["town_code"], df[metric], df[_NUM_COUNTS[metric]], df["due"],
                                                      df[target_col], df[status_col], strict=True)
@@ -199,7 +197,7 @@ def area_breakdown(df: pd.DataFrame, *, lang: str = "zh", measure: str = "filed"
     names = [town_label(k, n, lang) if lv == "town" else n
              for k, n, lv in zip(d["area_key"], d["area_name"], d["level"], strict=True)]
     unit = common("cases", lang)
-    custom = list(zip(d["area_key"], d["level"], d["on_time_rate"].map(fmt_pct), strict=True))
+    custom = list(zip(d["area_key"], d["level"], d["on_time_rate"].map(fmt.percent), strict=True))
     fig = new_figure(title, drill="area_key")
     fig.add_bar(x=names, y=d[measure], customdata=custom,
                 marker_color=[town_color(k) if lv == "town" else NEUTRAL

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 from dash import html
 
+from dashboard import format as fmt
 from dashboard.components import message
 from dashboard.figures import rankings as fr
 from dashboard.i18n import t
@@ -32,8 +33,8 @@ def city_panel(lang: str, district: pd.DataFrame, end: dt.date) -> Any:
             change = int(prev.loc[r.item, "rank"]) - int(r.rank)
         text, tone = fr.rank_change(change, 1 if change is not None else None, lang)
         gap_first = t("rankings.gap_first_none", lang) if r.is_first else \
-            t("rankings.gap_first", lang, n=f"{r.gap_to_first:.2f}")
-        gap_below = t("rankings.gap_below", lang, n=f"{r.gap_to_below:.2f}") if pd.notna(r.gap_to_below) else \
+            t("rankings.gap_first", lang, n=fmt.score(r.gap_to_first, 2))
+        gap_below = t("rankings.gap_below", lang, n=fmt.score(r.gap_to_below, 2)) if pd.notna(r.gap_to_below) else \
             t("rankings.gap_below_none", lang)
         rows.append(html.Div(
             [
@@ -47,7 +48,7 @@ def city_panel(lang: str, district: pd.DataFrame, end: dt.date) -> Any:
                 ),
                 html.Span(text, className=f"rk-change rk-change-{tone}"),
                 html.Div(
-                    [html.Span(t("rankings.city_score", lang, n=f"{r.score:.2f}"), className="rk-city-score"),
+                    [html.Span(t("rankings.city_score", lang, n=fmt.score(r.score, 2)), className="rk-city-score"),
                      html.Span(gap_first, className="rk-city-gap"),
                      html.Span(gap_below, className="rk-city-gap")],
                     className="rk-city-nums",
@@ -80,13 +81,13 @@ def explain_city(history: pd.DataFrame, district: pd.DataFrame, item: str, month
     facts = definition_list([
         (t("common.formula", lang), t("rankings.ex.city_formula", lang) if row["rank_computed"] else
          t("rankings.ex.city_official", lang)),
-        (t("rankings.ex.score", lang), f"{row['score']:.2f}"),
-        (t("rankings.ex.first", lang), f"{row['first_score']:.2f}" + (
-            "" if row["is_first"] else " · " + t("rankings.gap_first", lang, n=f"{row['gap_to_first']:.2f}"))),
+        (t("rankings.ex.score", lang), fmt.score(row['score'], 2)),
+        (t("rankings.ex.first", lang), fmt.score(row['first_score'], 2) + (
+            "" if row["is_first"] else " · " + t("rankings.gap_first", lang, n=fmt.score(row['gap_to_first'], 2)))),
         (t("rankings.ex.above", lang), None if pd.isna(row["score_above"]) else
-         f"{row['score_above']:.2f} · " + t("rankings.gap_above", lang, n=f"{row['gap_to_above']:.2f}")),
+         fmt.score(row['score_above'], 2) + " · " + t("rankings.gap_above", lang, n=fmt.score(row['gap_to_above'], 2))),
         (t("rankings.ex.below", lang), t("rankings.gap_below_none", lang) if pd.isna(row["score_below"]) else
-         f"{row['score_below']:.2f} · " + t("rankings.gap_below", lang, n=f"{row['gap_to_below']:.2f}")),
+         fmt.score(row['score_below'], 2) + " · " + t("rankings.gap_below", lang, n=fmt.score(row['gap_to_below'], 2))),
         (t("rankings.ex.goal", lang), t("rankings.ex.goal_text", lang, n=int(row["target_rank"]),
                                         ok=t("rankings.yes", lang) if row["meets_target"] else t("rankings.no", lang))),
     ])

@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from dashboard import format as fmt
 from dashboard.components import GRAPH_CONFIG, grid_options, records
 from dashboard.data import Warehouse
 from dashboard.figures import rankings as fr
@@ -38,12 +39,6 @@ def graph(graph_id: str, figure: Any, size: str = "") -> dcc.Graph:
 def definition_list(items: list[tuple[str, Any]]) -> html.Dl:
     return html.Dl([part for label, text in items if text not in (None, "")
                     for part in (html.Dt(label), html.Dd(text))], className="kpi-explain")
-
-
-def _num(x: float | None) -> str:
-    if x is None:
-        return "—"
-    return f"{x:,.0f}" if float(x) == round(float(x)) else f"{x:,.4f}".rstrip("0")
 
 
 def rows_grid(frame: pd.DataFrame, lang: str, file_name: str) -> list[Any]:
@@ -89,7 +84,7 @@ def _contrib_table(ex: scoring.Explanation, lang: str, decimals: int, town: str,
         rows.append(html.Tr([
             html.Td(name),
             html.Td("" if c.weight is None else f"{c.weight:g}", className="kpi-num"),
-            html.Td("" if c.score is None else fr.fmt_score(c.score, decimals), className="kpi-num"),
+            html.Td("" if c.score is None else fmt.score(c.score, decimals), className="kpi-num"),
             html.Td(f"{c.amount:+}", className="kpi-num rk-contrib-amount"),
         ], className=fr.status_class(c.status) + " rk-contrib-row"))
     rows.append(html.Tr([html.Td(t("rankings.fig.total", lang)), html.Td(), html.Td(),
@@ -161,8 +156,8 @@ def explain_town(b: Board, town: str, subject: str, town_name: str, lang: str, w
         )
         facts = definition_list([
             (t("common.formula", lang), ex.formula_en if lang == "en" else ex.formula_zh),
-            (t("common.numerator", lang), t("rankings.ex.comp_num", lang, n=_num(ex.numerator))),
-            (t("common.denominator", lang), t("rankings.ex.comp_den", lang, n=_num(ex.denominator))),
+            (t("common.numerator", lang), t("rankings.ex.comp_num", lang, n=fmt.exact(ex.numerator))),
+            (t("common.denominator", lang), t("rankings.ex.comp_den", lang, n=fmt.exact(ex.denominator))),
             (t("common.exclusions", lang), _exclusions_text(ex, lang)),
             (t("rankings.ex.left_out", lang), left or None),
         ])
@@ -182,18 +177,18 @@ def explain_town(b: Board, town: str, subject: str, town_name: str, lang: str, w
         rows = wh.frame(rq.indicator_rows(subject, town, b.grain, b.start))
         ex = scoring.explain(town, b.start, b.scored, b.table, indicator=subject, rows=rows)
         top = head(meta.label(lang), f"{ex.value}", ex.status, ex.rank, ex.ranked_of, lang)
-        value = fr.fmt_value(None if ex.numerator is None else (
+        value = fmt.by_kind(None if ex.numerator is None else (
             ex.numerator / ex.denominator if ex.denominator else (None if meta.kind == "rate" else ex.numerator)),
             meta.kind, lang, meta.unit_zh)
         facts = definition_list([
             (t("common.formula", lang), ex.formula_en if lang == "en" else ex.formula_zh),
             (t("common.numerator", lang),
-             f"{_num(ex.numerator)} · {meta.numerator_en if lang == 'en' else meta.numerator_zh}"),
+             f"{fmt.exact(ex.numerator)} · {meta.numerator_en if lang == 'en' else meta.numerator_zh}"),
             (t("common.denominator", lang), None if meta.kind != "rate" else
-             f"{_num(ex.denominator)} · {meta.denominator_en if lang == 'en' else meta.denominator_zh}"),
+             f"{fmt.exact(ex.denominator)} · {meta.denominator_en if lang == 'en' else meta.denominator_zh}"),
             (t("common.value_now", lang), value),
             (t("rankings.ex.target", lang), None if ex.target is None else
-             fr.fmt_value(ex.target, meta.kind, lang, meta.unit_zh)),
+             fmt.by_kind(ex.target, meta.kind, lang, meta.unit_zh)),
             (t("common.exclusions", lang), _exclusions_text(ex, lang)),
         ])
         wf = fr.waterfall(ex.waterfall(), total=ex.value, lang=lang, decimals=decimals)

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 from dash import html
 
+from dashboard import format as fmt
 from dashboard.components import message
 from dashboard.figures import rankings as fr
 from dashboard.i18n import t
@@ -76,7 +77,7 @@ def league_ratio(ctx: PageContext, b: Board) -> html.Table:
     weights = b.weights or {}
     rows = []
     for r in now.itertuples(index=False):
-        composite = fr.fmt_score(r.composite)
+        composite = fmt.score(r.composite)
         if r.provisional and r.status != "grey":
             composite += "*"
         sub = t("rankings.coverage", lang, n=r.n_scored, of=r.n_indicators) if r.provisional else None
@@ -89,14 +90,14 @@ def league_ratio(ctx: PageContext, b: Board) -> html.Table:
         for key in INDICATORS:
             meta = scoring.RANKED[key]
             s = scored.loc[(r.town_code, key)]
-            value = fr.fmt_value(s["value"], meta.kind, lang, meta.unit_zh)
-            target = fr.fmt_value(s["target"], meta.kind, lang, meta.unit_zh)
+            value = fmt.by_kind(s["value"], meta.kind, lang, meta.unit_zh)
+            target = fmt.by_kind(s["target"], meta.kind, lang, meta.unit_zh)
             status = s["status"]
             word = t(f"common.status.{status}", lang) if isinstance(status, str) else t("common.no_target", lang)
             tip = t("rankings.cell_tip", lang, value=value, target=target, status=word)
             if weights and weights.get(key, 0) == 0:
                 tip += " · " + t("rankings.not_weighted", lang)
-            tds.append(cell(r.town_code, key, fr.fmt_score(s["score"]), value, status, tip))
+            tds.append(cell(r.town_code, key, fmt.score(s["score"]), value, status, tip))
         rows.append(_row(ctx, r.town_code, tds))
     return html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
                       className="rk-league", id="rk-league")
@@ -125,7 +126,7 @@ def league_points(ctx: PageContext, b: Board) -> html.Div:
         rows = []
         for r in pts.itertuples(index=False):
             mine = lines[lines["town_code"] == r.town_code].set_index("rule")
-            main = f"{r.points:.2f}" + ("*" if r.provisional else "")
+            main = fmt.score(r.points, 2) + ("*" if r.provisional else "")
             subject = points_subject(str(item))
             tds = [rank_td(r.rank), change_td(r.rank_change, r.prev_rank, lang),
                    html.Td(ctx.town_name(r.town_code), className="rk-td-town"),
@@ -135,8 +136,8 @@ def league_points(ctx: PageContext, b: Board) -> html.Div:
                 amount = float(mine.loc[rule, "amount"]) if rule in mine.index else 0.0
                 measured = mine.loc[rule, "measured"] if rule in mine.index else None
                 kind = scoring.indicator_meta(str(mine.loc[rule, "indicator"])).kind if rule in mine.index else "rate"
-                sub = fr.fmt_value(measured, "count" if str(rule) == "rework" else kind, lang)
-                tds.append(cell(r.town_code, subject, f"{amount:+.2f}" if amount else "0", sub,
+                sub = fmt.by_kind(measured, "count" if str(rule) == "rework" else kind, lang)
+                tds.append(cell(r.town_code, subject, fmt.signed(amount), sub,
                                 "green" if amount == 0 else "red", t("rankings.click_explain", lang),
                                 src=f"rule-{rule}"))
             rows.append(_row(ctx, r.town_code, tds, n))
