@@ -39,6 +39,7 @@ from dashboard.pagekit import PageContext, data_end, render_page
 from dashboard.state import ViewState, first_param
 from warehouse import scoring
 from warehouse.queries import rankings as rq
+from warehouse.rules import calendar
 from warehouse.rules.status import points_status
 
 dash.register_page(__name__, path="/rankings", name="镇街排名", title="镇街排名 · 环翠区综合行政执法局", order=5)
@@ -219,9 +220,7 @@ def board(wh: Warehouse, view: RankView, as_of: dt.date) -> Board:
     return result
 
 
-def _months_back(day: dt.date, n: int) -> dt.date:
-    y, m = divmod(day.year * 12 + day.month - 1 - n, 12)
-    return dt.date(y, m + 1, 1)
+_months_back = calendar.months_back
 
 
 def city_frames(wh: Warehouse, end: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
