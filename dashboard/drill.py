@@ -152,7 +152,7 @@ def _events(f: Filters, s: ViewState, v: Any) -> sa.Select:
 
 CHARTS: dict[str, ChartSpec] = {
     # overview tiles (keys of warehouse.indicators) and charts
-    "dcm.on_time_close_rate": ChartSpec("dcm.on_time_close_rate", None, _cases(date_basis="deadline")),
+    "dcm.on_time_due_rate": ChartSpec("dcm.on_time_due_rate", None, _cases(date_basis="deadline")),
     "dcm.filed": ChartSpec("dcm.filed", None, _week),
     "demolition.stock_count": ChartSpec("demolition.stock_count", None, _ledger(kind="存量")),
     "demolition.new_found": ChartSpec("demolition.new_found", None, _ledger(kind="新增", date_basis="found")),

@@ -163,7 +163,7 @@ def _demolition_tile(ctx: PageContext, f_ytd: Filters) -> html.Div:
 
 
 def _towns_chart(ctx: PageContext) -> Any:
-    key = "dcm.on_time_close_rate"
+    key = "dcm.on_time_due_rate"
     ind = indicators.get(key)
     df = ctx.wh.frame(qo.kpi_by_town(ctx.filters, [key]))
     goal = kpis.goals(ctx.wh, [key], ctx.filters).get(key)
@@ -177,7 +177,7 @@ def _towns_chart(ctx: PageContext) -> Any:
 
 
 def _trend_chart(ctx: PageContext) -> Any:
-    keys = ["dcm.filed", "dcm.closed"]
+    keys = ["dcm.filed", "dcm.closed_all"]
     df = ctx.wh.frame(qo.kpi_series(ctx.filters, keys, "month")).assign(value=lambda d: d["num"])
     names = {k: indicators.get(k).label(ctx.lang) for k in keys}
     figure = fig.filed_closed_trend(df, ctx.lang, names)
@@ -200,13 +200,13 @@ def _ranks_chart(ctx: PageContext) -> Any:
 def body(ctx: PageContext) -> list[Any]:
     f = ctx.filters
     assert f.start and f.end
-    main = kpis.additive(ctx.wh, f, ["dcm.on_time_close_rate", "demolition.new_found", "refined.rectified"])
+    main = kpis.additive(ctx.wh, f, ["dcm.on_time_due_rate", "demolition.new_found", "refined.rectified"])
     week = kpis.additive(ctx.wh, kpis.last_week(f), ["dcm.filed"], grain="week")["dcm.filed"]
     new_open = ctx.wh.frame(qd.kpis(f)).iloc[0]["new_open"]
     f_ytd = Filters(dt.date(f.end.year, 1, 1), f.end, f.towns)
     wk = kpis.last_week(f)
     tiles = [
-        _tile(ctx, main["dcm.on_time_close_rate"], sub=ctx.range_text()),
+        _tile(ctx, main["dcm.on_time_due_rate"], sub=ctx.range_text()),
         _tile(
             ctx,
             week,

@@ -725,14 +725,14 @@ def explain_town(b: Board, town: str, subject: str, town_name: str, lang: str, w
         item = dec(subject.split(":", 1)[1])
         b.ensure_points()
         assert b.lines is not None
-        rows = wh.frame(rq.indicator_rows("dcm.on_time_close_rate", town, b.grain, b.start))
+        rows = wh.frame(rq.indicator_rows("dcm.on_time_due_rate", town, b.grain, b.start))
         ex = scoring.explain_points(town, b.start, b.lines, item, totals=b.points, values=b.values, rows=rows)
         head = _head(t("rankings.ex.points_of", lang, item=item), f"{ex.value}", None, ex.rank, ex.ranked_of, lang)
         facts = _dl([(t("common.formula", lang), ex.formula_en if lang == "en" else ex.formula_zh),
                      (t("common.exclusions", lang), _exclusions_text(ex, lang))])
         wf = fr.waterfall(ex.waterfall(), total=ex.value, lang=lang, decimals=2)
         parts = _contrib_table(ex, lang, 2, town, clickable=False, score_key="rankings.ex.measured")
-        forecast = _forecast_block(b, town, ["dcm.on_time_close_rate", "dcm.close_rate", "dcm.rework_rate"], lang)
+        forecast = _forecast_block(b, town, ["dcm.on_time_due_rate", "dcm.close_rate", "dcm.rework_rate"], lang)
         grid = _rows_grid(rows, lang, f"{town}-{item}-{b.start}.csv")
     elif subject == "composite":
         mine = b.now(b.scored)

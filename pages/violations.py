@@ -34,7 +34,7 @@ OPEN_COLUMNS = [
 
 
 def _stats(ctx: PageContext, k: pd.Series) -> Any:
-    rate = indicators.get("dcm.on_time_close_rate")
+    rate = indicators.get("dcm.on_time_due_rate")
     rework = indicators.get("dcm.rework_rate")
     filed = indicators.get("dcm.filed")
     goal = kpis.goals(ctx.wh, [rate.key, rework.key], ctx.filters)

@@ -15,7 +15,7 @@ from warehouse import scoring as s
 
 MAR = dt.date(2023, 3, 1)
 APR = dt.date(2023, 4, 1)
-ON, CLOSE, REWORK, NEW = "dcm.on_time_close_rate", "dcm.close_rate", "dcm.rework_rate", "demolition.new_found"
+ON, CLOSE, REWORK, NEW = "dcm.on_time_due_rate", "dcm.close_rate", "dcm.rework_rate", "demolition.new_found"
 
 
 def _row(town: str, ind: str, num: float, den: float | None, start: dt.date = MAR, **extra: object) -> dict:

@@ -68,73 +68,11 @@ _EPS = 1e-9
 EXCLUSION_COLUMNS = {"excl_void": "作废", "excl_deferred": "缓办", "excl_hung": "挂账"}
 
 
-# --- the indicators that rank towns -------------------------------------------------------------------------
+# --- the indicators that rank towns: views of the registry (warehouse/indicators.py) ----------------------------
 
-
-@dataclass(frozen=True)
-class RankedIndicator:
-    """An indicator of ``mart_town_indicator_day``: kind, default direction and the words that explain it."""
-
-    key: str
-    kind: Literal["rate", "count"]
-    direction: Literal["higher", "lower"]
-    label_zh: str
-    label_en: str
-    numerator_zh: str
-    numerator_en: str
-    denominator_zh: str = ""
-    denominator_en: str = ""
-    noun_zh: str = ""  # what one more unit of the numerator is, for "needs N more …"
-    noun_en: str = ""
-    unit_zh: str = "件"
-    has_exclusions: bool = False  # 作废/缓办/挂账 are left out of the denominator
-
-    def label(self, lang: str = "zh") -> str:
-        return self.label_en if lang == "en" else self.label_zh
-
-
-_DUE_ZH = "应结案数（处置截止时间在期内，不含作废、缓办、挂账）"
-_DUE_EN = "cases due (deadline in the period), less 作废/缓办/挂账"
-RANKED: dict[str, RankedIndicator] = {
-    i.key: i
-    for i in (
-        RankedIndicator("dcm.on_time_close_rate", "rate", "higher", "按期结案率", "On-time closure rate",
-                        "按期结案数", "cases closed by their deadline", _DUE_ZH, _DUE_EN,
-                        "按期结案", "on-time closures", "件", True),
-        RankedIndicator("dcm.close_rate", "rate", "higher", "结案率", "Closure rate",
-                        "已结案数", "cases closed", _DUE_ZH, _DUE_EN, "结案", "closures", "件", True),
-        RankedIndicator("dcm.rework_rate", "rate", "lower", "返工率", "Rework rate",
-                        "返工案件数（返工次数>0）", "reworked cases (返工次数 > 0)", _DUE_ZH, _DUE_EN,
-                        "返工案件", "reworked cases", "件", True),
-        RankedIndicator("refined.rectified_rate", "rate", "higher", "不精致问题整改率", "Refined-city problems fixed",
-                        "已整改问题数", "problems fixed (已整改)", "期内发现的问题数", "problems found in the period",
-                        "整改", "fixes", "处"),
-        RankedIndicator("demolition.new_found", "count", "lower", "新增违建", "New illegal construction",
-                        "期内发现的新增违建数", "new illegal structures found in the period",
-                        noun_zh="新增违建", noun_en="new illegal structures", unit_zh="处"),
-        RankedIndicator("village.rectified_rate", "rate", "higher", "数字村居整改率", "Village work orders fixed",
-                        "已整改工单数", "work orders fixed (已整改)", "期内派遣的工单数", "work orders dispatched",
-                        "整改", "fixes"),
-        RankedIndicator("video_ai.five_minute_rate", "rate", "higher", "视频AI五分钟处置率", "Video AI 5-minute rate",
-                        "5分钟内到场且到场后5分钟内处置的事件数",
-                        "events reached within 5 minutes and handled within 5 minutes of arrival",
-                        "期内识别的事件数", "events detected in the period", "5分钟处置", "5-minute responses"),
-    )
-}
-
-
-def indicator_meta(key: str) -> RankedIndicator:
-    """The ranking indicator ``key``; else built from ``warehouse.indicators`` (else a higher-is-better rate)."""
-    if key in RANKED:
-        return RANKED[key]
-    other = _registry.BY_KEY.get(key)
-    if other is not None:
-        kind: Literal["rate", "count"] = "rate" if other.kind == "rate" else "count"
-        direction: Literal["higher", "lower"] = "lower" if other.direction == "lower" else "higher"
-        return RankedIndicator(key, kind, direction, other.label_zh, other.label_en, other.numerator_zh or
-                               other.formula_zh, other.numerator_en or other.formula_en, other.denominator_zh,
-                               other.denominator_en, other.label_zh, other.label_en, other.unit_zh)
-    return RankedIndicator(key, "rate", "higher", key, key, "分子", "numerator", "分母", "denominator")
+RankedIndicator = _registry.Indicator
+RANKED = _registry.RANKED
+indicator_meta = _registry.ranking_view
 
 
 # --- parameters ------------------------------------------------------------------------------------------------
@@ -723,7 +661,7 @@ def forecast(numerator: float, denominator: float | None, target: float | None, 
     pace = Fraction(total, elapsed) if elapsed else None
     num = _frac(numerator)
     noun_zh, noun_en = meta.noun_zh or meta.label_zh, meta.noun_en or meta.label_en
-    unit_zh = meta.unit_zh
+    unit_zh = meta.item_unit_zh
     proj_num = float(num * pace) if pace is not None else None
     needed = allowance = None
     on_track: bool | None = None
