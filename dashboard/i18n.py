@@ -172,6 +172,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "rp.change": ("变化", "Change"),
     "rp.no_years": ("仓库中没有任何年度的报告数据。", "The warehouse has report figures for no year."),
     "rp.prev_none": ("—", "—"),
+    "rp.behind": ("口径与明细", "Definition and rows"),
+    "rp.rows": ("{n}条记录", "{n} rows"),
+    "rp.open_rows": ("查看明细", "See the rows"),
     "rp.note": ("数据均由仓库按报告口径计算；上一年度列于右侧对照。",
                 "Every figure is computed by the warehouse as the report defines it; the previous year is beside it."),
     # rankings (issue 5)
