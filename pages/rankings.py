@@ -36,6 +36,7 @@ from dashboard.figures import rankings as fr
 from dashboard.figures.theme import town_label
 from dashboard.i18n import column_label, t
 from dashboard.pagekit import PageContext, data_end, render_page
+from dashboard.scoring_text import forecast_sentence, formula_text
 from dashboard.state import ViewState, first_param
 from warehouse import scoring
 from warehouse.queries import rankings as rq
@@ -687,9 +688,8 @@ def _forecast_block(b: Board, town: str, indicators: list[str], lang: str) -> An
     fc = fc[(fc["town_code"] == town) & fc["indicator"].isin(indicators)]
     if fc.empty:
         return None
-    col = "sentence_en" if lang == "en" else "sentence_zh"
-    return html.Ul([html.Li([html.B(scoring.RANKED[r.indicator].label(lang) + "："), getattr(r, col)])
-                    for r in fc.itertuples(index=False) if r.indicator in scoring.RANKED], className="rk-forecast",
+    return html.Ul([html.Li([html.B(scoring.RANKED[r["indicator"]].label(lang) + "："), forecast_sentence(r, lang)])
+                    for r in fc.to_dict("records") if r["indicator"] in scoring.RANKED], className="rk-forecast",
                    style={"paddingLeft": "1.1rem", "marginBottom": "0.25rem"})
 
 
@@ -728,7 +728,7 @@ def explain_town(b: Board, town: str, subject: str, town_name: str, lang: str, w
         rows = wh.frame(rq.indicator_rows("dcm.on_time_due_rate", town, b.grain, b.start))
         ex = scoring.explain_points(town, b.start, b.lines, item, totals=b.points, values=b.values, rows=rows)
         head = _head(t("rankings.ex.points_of", lang, item=item), f"{ex.value}", None, ex.rank, ex.ranked_of, lang)
-        facts = _dl([(t("common.formula", lang), ex.formula_en if lang == "en" else ex.formula_zh),
+        facts = _dl([(t("common.formula", lang), formula_text(ex, lang)),
                      (t("common.exclusions", lang), _exclusions_text(ex, lang))])
         wf = fr.waterfall(ex.waterfall(), total=ex.value, lang=lang, decimals=2)
         parts = _contrib_table(ex, lang, 2, town, clickable=False, score_key="rankings.ex.measured")
@@ -742,7 +742,7 @@ def explain_town(b: Board, town: str, subject: str, town_name: str, lang: str, w
         left = "；".join(f"{scoring.RANKED[k].label(lang) if k in scoring.RANKED else k}"
                         f"（{t('rankings.ex.reason.' + reason.replace(' ', '_'), lang)}）" for k, reason in ex.left_out)
         facts = _dl([
-            (t("common.formula", lang), ex.formula_en if lang == "en" else ex.formula_zh),
+            (t("common.formula", lang), formula_text(ex, lang)),
             (t("common.numerator", lang), t("rankings.ex.comp_num", lang, n=_num(ex.numerator))),
             (t("common.denominator", lang), t("rankings.ex.comp_den", lang, n=_num(ex.denominator))),
             (t("common.exclusions", lang), _exclusions_text(ex, lang)),
@@ -768,7 +768,7 @@ def explain_town(b: Board, town: str, subject: str, town_name: str, lang: str, w
             ex.numerator / ex.denominator if ex.denominator else (None if meta.kind == "rate" else ex.numerator)),
             meta.kind, lang, meta.unit_zh)
         facts = _dl([
-            (t("common.formula", lang), ex.formula_en if lang == "en" else ex.formula_zh),
+            (t("common.formula", lang), formula_text(ex, lang)),
             (t("common.numerator", lang),
              f"{_num(ex.numerator)} · {meta.numerator_en if lang == 'en' else meta.numerator_zh}"),
             (t("common.denominator", lang), None if meta.kind != "rate" else

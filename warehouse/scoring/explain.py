@@ -50,8 +50,8 @@ class Explanation:
     period_start: dt.date
     subject: str  # "composite", an indicator key, or "points:<item>"
     value: Decimal  # the displayed score
-    formula_zh: str
-    formula_en: str
+    formula: str  # how it is computed: an i18n key under scoring.formula.* (rendered by dashboard.scoring_text)
+    formula_args: dict[str, object]  # its parameters: cap, min_denominator, indicator, lower
     numerator: float | None = None
     denominator: float | None = None
     target: float | None = None
@@ -129,12 +129,8 @@ def explain(town_code: str, period_start: dt.date, scored: pd.DataFrame, composi
     dcm = mine[mine["indicator"].str.startswith("dcm.")]
     wsum = float(w_ok) if parts else None
     return Explanation(
-        town_code, period_start, "composite", shown,
-        "综合得分 = Σ(权重 × 指标得分) ÷ Σ权重；指标得分 = 实际值 ÷ 目标值（越低越好的指标取 目标值 ÷ 实际值），"
-        f"封顶{params.cap:g}；数据不足（分母少于{params.min_denominator}）或无目标的指标不计入",
-        "composite = Σ(weight × score) ÷ Σ weights; score = value ÷ target (target ÷ value where lower is better), "
-        f"capped at {params.cap:g}; indicators with too little data (denominator < {params.min_denominator}) or "
-        "no target are left out",
+        town_code, period_start, "composite", shown, "scoring.formula.composite",
+        {"cap": params.cap, "min_denominator": params.min_denominator},
         numerator=float(sum((wf * s for _, wf, s in parts), Fraction(0))) if parts else None,
         denominator=wsum,
         status=None if comp_row is None else comp_row["status"],
@@ -172,16 +168,9 @@ def _explain_indicator(town: str, start: dt.date, mine: pd.DataFrame, indicator:
             contributions = [Contribution(indicator, meta.label_zh, meta.label_en, shown, None, float(score),
                                           r["status"])]
     lower = r["direction"] == "lower"
-    if meta.kind == "rate":
-        f_zh = f"{meta.label_zh} = {meta.numerator_zh} ÷ {meta.denominator_zh}；"
-        f_en = f"{meta.label_en} = {meta.numerator_en} ÷ {meta.denominator_en}; "
-    else:
-        f_zh, f_en = f"{meta.label_zh} = {meta.numerator_zh}；", f"{meta.label_en} = {meta.numerator_en}; "
-    f_zh += ("得分 = 目标值 ÷ 实际值（越低越好）" if lower else "得分 = 实际值 ÷ 目标值") + f"，封顶{params.cap:g}"
-    f_en += ("score = target ÷ value (lower is better)" if lower else "score = value ÷ target") + \
-        f", capped at {params.cap:g}"
     return Explanation(
-        town, start, indicator, shown, f_zh, f_en,
+        town, start, indicator, shown, f"scoring.formula.{meta.kind}",
+        {"indicator": indicator, "lower": lower, "cap": params.cap},
         numerator=None if _isnan(r["numerator"]) else float(r["numerator"]),
         denominator=None if _isnan(r["denominator"]) else float(r["denominator"]),
         target=None if _isnan(r["target"]) else float(r["target"]),
@@ -215,10 +204,7 @@ def explain_points(town_code: str, period_start: dt.date, lines: pd.DataFrame, i
         dcm = v[v["indicator"].str.startswith("dcm.")]
         excl = _exclusions(dcm.iloc[0]) if not dcm.empty else {}
     return Explanation(
-        town_code, period_start, f"points:{item}", total,
-        "得分 = 基础分 − Σ扣分（按期结案率等每低于标准1个百分点扣分、每件返工案件扣分），最低0分",
-        "points = full points − Σ deductions (per percentage point below each threshold, per reworked case), "
-        "not below 0",
+        town_code, period_start, f"points:{item}", total, "scoring.formula.points", {},
         status=None, rank=rank, ranked_of=ranked_of, exclusions=excl, contributions=contributions, rows=rows,
     )
 

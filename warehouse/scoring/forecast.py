@@ -44,8 +44,8 @@ class Forecast:
     needed: int | None
     allowance: int | None
     on_track: bool | None
-    sentence_zh: str
-    sentence_en: str
+    message: str  # what to say: an i18n key under forecast.* (rendered by dashboard.scoring_text)
+    target_text: str  # the target as shown in the message: 90% / 12
 
 
 def _fmt_target(target: float, kind: str) -> str:
@@ -65,8 +65,6 @@ def forecast(numerator: float, denominator: float | None, target: float | None, 
     elapsed = max(0, min(total, (as_of - period_start).days + 1))
     pace = Fraction(total, elapsed) if elapsed else None
     num = _frac(numerator)
-    noun_zh, noun_en = meta.noun_zh or meta.label_zh, meta.noun_en or meta.label_en
-    unit_zh = meta.item_unit_zh
     proj_num = float(num * pace) if pace is not None else None
     needed = allowance = None
     on_track: bool | None = None
@@ -90,8 +88,6 @@ def forecast(numerator: float, denominator: float | None, target: float | None, 
                 n = max(0, math.ceil(t * final_den - num))
                 needed = None if n > (remaining or 0) else n
                 on_track = proj_value is not None and proj_value >= float(t) - _EPS
-        r_txt_zh = f"（预计期末前还有约{remaining}{unit_zh}）" if remaining is not None else ""
-        r_txt_en = f" (about {remaining} more expected by the period end)" if remaining is not None else ""
     else:
         den = None
         value_now = float(num)
@@ -106,31 +102,21 @@ def forecast(numerator: float, denominator: float | None, target: float | None, 
             else:
                 needed = max(0, math.ceil(t - num))
                 on_track = proj_value is not None and proj_value >= float(t) - _EPS
-        r_txt_zh = r_txt_en = ""
     no_data = kind == "rate" and not (den or remaining)
     if t is None:
-        zh, en = "未设目标", "no target set"
+        message = "forecast.no_target"
     elif no_data:
-        zh, en = "本期尚无数据", "no data in this period yet"
+        message = "forecast.no_data"
     elif direction == "lower":
-        if allowance is None:
-            zh = f"已超出目标{tt}，本期无法回到目标内"
-            en = f"already beyond the target of {tt}: out of reach this period"
-        else:
-            zh = f"最多还可有{allowance}{unit_zh}{noun_zh}，才能保持在{tt}以内{r_txt_zh}"
-            en = f"at most {allowance} more {noun_en} to stay within {tt}{r_txt_en}"
+        message = "forecast.beyond" if allowance is None else "forecast.allowance"
     elif needed is None:
-        zh = f"按当前节奏本期无法达到{tt}{r_txt_zh}"
-        en = f"cannot reach {tt} this period at the current pace{r_txt_en}"
-    elif needed == 0:
-        zh, en = f"已确保达到{tt}", f"the target of {tt} is already secured"
+        message = "forecast.cannot"
     else:
-        zh = f"还需{needed}{unit_zh}{noun_zh}才能达到{tt}{r_txt_zh}"
-        en = f"needs {needed} more {noun_en} to reach {tt}{r_txt_en}"
+        message = "forecast.secured" if needed == 0 else "forecast.needed"
     return Forecast(
         indicator, kind, direction, period_start, period_end, as_of, elapsed, total, float(num),
         None if den is None else float(den), value_now, proj_num, proj_den, proj_value, remaining,
-        None if t is None else float(target), needed, allowance, on_track, zh, en,  # type: ignore[arg-type]
+        None if t is None else float(target), needed, allowance, on_track, message, tt,  # type: ignore[arg-type]
     )
 
 
@@ -138,10 +124,10 @@ def forecast_all(scored: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """``forecast`` of every row of ``score_indicators`` (which needs period_end) whose period contains ``as_of``.
 
     Columns: town_code, period_start, indicator, value_now, projected_value, expected_remaining, target,
-    needed, allowance, on_track, sentence_zh, sentence_en.
+    needed, allowance, on_track, message, target_text.
     """
     cols = ["town_code", "period_start", "indicator", "value_now", "projected_value", "expected_remaining", "target",
-            "needed", "allowance", "on_track", "sentence_zh", "sentence_en"]
+            "needed", "allowance", "on_track", "message", "target_text"]
     out = []
     for r in scored.to_dict("records"):
         start, end = pd.Timestamp(r["period_start"]).date(), pd.Timestamp(r["period_end"]).date()
