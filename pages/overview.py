@@ -20,6 +20,7 @@ from warehouse.queries import demolitions as qd
 from warehouse.queries import overview as qo
 from warehouse.queries import snow as qs
 from warehouse.rules import calendar
+from warehouse.rules.status import status_of
 from warehouse.sql import Filters
 
 
@@ -94,11 +95,11 @@ def _rank_tile(ctx: PageContext) -> html.Div:
             sub=ctx.t("common.no_source", source=ind.label(ctx.lang)),
             status="grey",
         )
-    goal = kpis.targets(ctx.wh, ["assessment.rank"], ctx.filters.end.year).get("assessment.rank", 2.0)
+    goal = kpis.goals(ctx.wh, ["assessment.rank"], ctx.filters).get("assessment.rank", 2.0)
     items = []
     worst = "green"
     for r in ranks.itertuples():
-        st = kpis.status(float(r.rank), goal, "lower")
+        st = status_of(float(r.rank), goal, "lower", kind="rank")
         worst = "red" if "red" in (st, worst) else ("amber" if "amber" in (st, worst) else worst)
         items.append(
             html.Div(
@@ -158,13 +159,13 @@ def _demolition_tile(ctx: PageContext, f_ytd: Filters) -> html.Div:
 def body(ctx: PageContext) -> list[Any]:
     f = ctx.filters
     assert f.start and f.end
-    main = kpis.additive(ctx.wh, f, ["dcm.on_time_close_rate", "demolition.new_found", "refined.rectified"])
+    main = kpis.additive(ctx.wh, f, ["dcm.on_time_due_rate", "demolition.new_found", "refined.rectified"])
     week = kpis.additive(ctx.wh, kpis.last_week(f), ["dcm.filed"], grain="week")["dcm.filed"]
     new_open = ctx.wh.frame(qd.kpis(f)).iloc[0]["new_open"]
     f_ytd = Filters(calendar.period_of("year", f.end)[0], f.end, f.towns)
     wk = kpis.last_week(f)
     tiles = [
-        _tile(ctx, main["dcm.on_time_close_rate"], sub=ctx.range_text()),
+        _tile(ctx, main["dcm.on_time_due_rate"], sub=ctx.range_text()),
         _tile(
             ctx,
             week,

@@ -17,6 +17,7 @@ from dashboard.data import Warehouse
 from dashboard.figures import rankings as fr
 from dashboard.i18n import column_label, paren, t
 from dashboard.ids import pattern_id
+from dashboard.scoring_text import forecast_sentence, formula_text
 from pages.rankings.board import Board
 from pages.rankings.league import explain_id
 from warehouse import scoring
@@ -101,10 +102,9 @@ def _forecast_block(b: Board, town: str, indicators: list[str], lang: str) -> An
     fc = fc[(fc["town_code"] == town) & fc["indicator"].isin(indicators)]
     if fc.empty:
         return None
-    col = "sentence_en" if lang == "en" else "sentence_zh"
     colon = t("common.colon", lang)
-    return html.Ul([html.Li([html.B(scoring.RANKED[r.indicator].label(lang) + colon), getattr(r, col)])
-                    for r in fc.itertuples(index=False) if r.indicator in scoring.RANKED], className="rk-forecast")
+    return html.Ul([html.Li([html.B(scoring.RANKED[r["indicator"]].label(lang) + colon), forecast_sentence(r, lang)])
+                    for r in fc.to_dict("records") if r["indicator"] in scoring.RANKED], className="rk-forecast")
 
 
 def _exclusions_text(ex: scoring.Explanation, lang: str) -> str | None:
@@ -135,14 +135,14 @@ def explain_town(b: Board, town: str, subject: str, town_name: str, lang: str, w
         item = subject.split(":", 1)[1]
         b.ensure_points()
         assert b.lines is not None
-        rows = wh.frame(rq.indicator_rows("dcm.on_time_close_rate", town, b.grain, b.start))
+        rows = wh.frame(rq.indicator_rows("dcm.on_time_due_rate", town, b.grain, b.start))
         ex = scoring.explain_points(town, b.start, b.lines, item, totals=b.points, values=b.values, rows=rows)
         top = head(t("rankings.ex.points_of", lang, item=item), f"{ex.value}", None, ex.rank, ex.ranked_of, lang)
-        facts = definition_list([(t("common.formula", lang), ex.formula_en if lang == "en" else ex.formula_zh),
+        facts = definition_list([(t("common.formula", lang), formula_text(ex, lang)),
                                  (t("common.exclusions", lang), _exclusions_text(ex, lang))])
         wf = fr.waterfall(ex.waterfall(), total=ex.value, lang=lang, decimals=2)
         parts = _contrib_table(ex, lang, 2, town, clickable=False, score_key="rankings.ex.measured")
-        forecast = _forecast_block(b, town, ["dcm.on_time_close_rate", "dcm.close_rate", "dcm.rework_rate"], lang)
+        forecast = _forecast_block(b, town, ["dcm.on_time_due_rate", "dcm.close_rate", "dcm.rework_rate"], lang)
         grid = rows_grid(rows, lang, f"{town}-{item}-{b.start}.csv")
     elif subject == "composite":
         mine = b.now(b.scored)
@@ -155,7 +155,7 @@ def explain_town(b: Board, town: str, subject: str, town_name: str, lang: str, w
             for k, reason in ex.left_out
         )
         facts = definition_list([
-            (t("common.formula", lang), ex.formula_en if lang == "en" else ex.formula_zh),
+            (t("common.formula", lang), formula_text(ex, lang)),
             (t("common.numerator", lang), t("rankings.ex.comp_num", lang, n=fmt.exact(ex.numerator))),
             (t("common.denominator", lang), t("rankings.ex.comp_den", lang, n=fmt.exact(ex.denominator))),
             (t("common.exclusions", lang), _exclusions_text(ex, lang)),
@@ -181,7 +181,7 @@ def explain_town(b: Board, town: str, subject: str, town_name: str, lang: str, w
             ex.numerator / ex.denominator if ex.denominator else (None if meta.kind == "rate" else ex.numerator)),
             meta.kind, lang, meta.unit_zh)
         facts = definition_list([
-            (t("common.formula", lang), ex.formula_en if lang == "en" else ex.formula_zh),
+            (t("common.formula", lang), formula_text(ex, lang)),
             (t("common.numerator", lang),
              f"{fmt.exact(ex.numerator)} · {meta.numerator_en if lang == 'en' else meta.numerator_zh}"),
             (t("common.denominator", lang), None if meta.kind != "rate" else

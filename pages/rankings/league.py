@@ -18,6 +18,7 @@ from dashboard.pagekit import PageContext
 from pages.rankings.board import Board
 from pages.rankings.state import INDICATORS
 from warehouse import scoring
+from warehouse.rules.status import points_status
 
 DISTRICT = "district"
 
@@ -103,11 +104,6 @@ def league_ratio(ctx: PageContext, b: Board) -> html.Table:
                       className="rk-league", id="rk-league")
 
 
-def points_status(provisional: bool, deducted: float) -> str:
-    """The colour of a town's points total: grey when provisional, else by the points deducted."""
-    return "grey" if provisional else "green" if deducted == 0 else "amber" if deducted <= 5 else "red"
-
-
 def league_points(ctx: PageContext, b: Board) -> html.Div:
     lang = ctx.lang
     b.ensure_points()
@@ -130,7 +126,7 @@ def league_points(ctx: PageContext, b: Board) -> html.Div:
             subject = points_subject(str(item))
             tds = [rank_td(r.rank), change_td(r.rank_change, r.prev_rank, lang),
                    html.Td(ctx.town_name(r.town_code), className="rk-td-town"),
-                   cell(r.town_code, subject, main, None, points_status(bool(r.provisional), float(r.deducted)),
+                   cell(r.town_code, subject, main, None, points_status(float(r.deducted), bool(r.provisional)),
                         t("rankings.click_explain", lang))]
             for rule in rules["rule"]:
                 amount = float(mine.loc[rule, "amount"]) if rule in mine.index else 0.0

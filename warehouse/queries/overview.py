@@ -9,7 +9,6 @@ Result columns:
 ``kpi_totals(f, keys)`` — indicator, num, den (sum over the range and towns).
 ``kpi_series(f, keys, grain)`` — period (date), indicator, num, den.
 ``kpi_by_town(f, keys)`` — town_code, town_name, town_pinyin, town_sort, indicator, num, den.
-``targets(keys, year)`` — indicator, target, direction, basis (the district's year targets).
 ``snow_force_series(f)`` — as_of, personnel, machines (every roster date up to the end).
 ``assessment_latest(f)`` — item, period, period_end, rank, units, score (the district, each item's latest
     period that started on or before the end).
@@ -32,9 +31,6 @@ from warehouse.sql import Filters, view
 
 KPI = view("mart_kpi_daily", "day", "town_code", "indicator", "num", "den")
 TOWN = view("dim_town", "town_code", "town_name", "pinyin", "sort_order")
-TARGET = view(
-    "mart_target", "indicator", "town_code", "is_district", "period_type", "year", "target", "direction", "basis"
-)
 SNOW = view("mart_snow_unit", "as_of", "unit_key", "town_code", "personnel", "machines", "deicer_t", "road_km_ref")
 ASSESS = view(
     "mart_city_assessment",
@@ -102,14 +98,6 @@ def kpi_by_town(f: Filters, keys: Sequence[str]) -> sa.Select:
         .select_from(TOWN.outerjoin(agg, agg.c.town_code == t.town_code))
         .where(f.town_clause(t.town_code))
         .order_by(t.sort_order)
-    )
-
-
-def targets(keys: Sequence[str], year: int) -> sa.Select:
-    """The district's year targets of the indicators for ``year``."""
-    c = TARGET.c
-    return sa.select(c.indicator, c.target, c.direction, c.basis).where(
-        c.indicator.in_(list(keys)), c.is_district, c.period_type == "year", c.year == year
     )
 
 

@@ -27,7 +27,7 @@ def _assessment(f: Filters, s: ViewState, v: Any) -> sa.Select:
 
 
 DRILLS = (
-    Drill("dcm.on_time_close_rate", None, rows.cases(date_basis="deadline")),
+    Drill("dcm.on_time_due_rate", None, rows.cases(date_basis="deadline")),
     Drill("dcm.filed", None, _week),
     Drill("demolition.stock_count", None, rows.ledger(kind="存量")),
     Drill("demolition.new_found", None, rows.ledger(kind="新增", date_basis="found")),

@@ -11,18 +11,18 @@ from dashboard.figures import overview as fig
 from dashboard.pagekit import PageContext
 from warehouse import indicators
 from warehouse.queries import overview as qo
+from warehouse.rules.status import status_of
 
-KEY = "dcm.on_time_close_rate"
+KEY = "dcm.on_time_due_rate"
 
 
 def figure(ctx: PageContext) -> go.Figure:
-    assert ctx.filters.end
     ind = indicators.get(KEY)
     df = ctx.wh.frame(qo.kpi_by_town(ctx.filters, [KEY]))
-    goal = kpis.targets(ctx.wh, [KEY], ctx.filters.end.year).get(KEY)
+    goal = kpis.goals(ctx.wh, [KEY], ctx.filters).get(KEY)
     df = df.assign(value=df["num"] / df["den"].where(df["den"] > 0), target=goal, n=df["den"].fillna(0).astype(int))
     df["status"] = [
-        kpis.status(None if pd.isna(v) else v, goal, "higher", n, "rate")
+        status_of(None if pd.isna(v) else v, goal, "higher", n, "rate")
         for v, n in zip(df["value"], df["n"], strict=True)
     ]
     return fig.town_rate_bars(df, ctx.lang, ind.label(ctx.lang))

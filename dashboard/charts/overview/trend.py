@@ -10,7 +10,7 @@ from dashboard.pagekit import PageContext
 from warehouse import indicators
 from warehouse.queries import overview as qo
 
-KEYS = ["dcm.filed", "dcm.closed"]
+KEYS = ["dcm.filed", "dcm.closed_all"]
 
 
 def figure(ctx: PageContext) -> go.Figure:
