@@ -12,7 +12,7 @@ from dashboard import charts, kpis
 from dashboard import format as fmt
 from dashboard.components import kpi_tile, page_header
 from dashboard.figures import overview as fig
-from dashboard.figures.theme import STATUS_COLORS
+from dashboard.figures.rankings import status_class
 from dashboard.i18n import paren, t
 from dashboard.pagekit import PageContext, PageSpec
 from warehouse import indicators
@@ -107,8 +107,7 @@ def _rank_tile(ctx: PageContext) -> html.Div:
                     html.Span(r.item, className="kpi-rank-item"),
                     html.Span(
                         ind.format(r.rank, ctx.lang),
-                        className="kpi-rank-badge",
-                        style={"backgroundColor": STATUS_COLORS.get(st or "grey")},
+                        className=f"kpi-rank-badge {status_class(st or 'grey')}",
                     ),
                     html.Span(f"{r.period} · {fmt.score(r.score, 2)}", className="kpi-rank-period"),
                 ],
