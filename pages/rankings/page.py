@@ -24,7 +24,7 @@ from dashboard.state import ViewState
 from pages.rankings.board import Board, board, city_frames
 from pages.rankings.city import city_panel, explain_city
 from pages.rankings.drawer import drawer, explain_town, graph
-from pages.rankings.league import DISTRICT, league_points, league_ratio, legend
+from pages.rankings.league import DISTRICT, explain_id, league_points, league_ratio, legend
 from pages.rankings.state import GRAIN_ORDER, INDICATORS, MODES, RankView, latest_complete, period_options, search_with
 from warehouse import scoring
 from warehouse.queries import rankings as rq
@@ -302,4 +302,19 @@ def callbacks(app: dash.Dash, services: Services) -> None:
         return fig.update_layout(title_text=None, margin_t=28)
 
 
-PAGE = PageSpec(path="/rankings", nav="nav.rankings", order=5, body=body, callbacks=callbacks)
+def skeleton() -> html.Div:
+    """The components the page's callbacks name (its controls, drawer and charts), for the validation layout."""
+    return html.Div(
+        [
+            dbc.RadioItems(id="rk-grain"), dcc.Dropdown(id="rk-period"), dbc.RadioItems(id="rk-mode"),
+            dbc.Button(id="rk-w-toggle"), dbc.Button(id="rk-w-apply"), dbc.Button(id="rk-w-equal"),
+            dbc.Collapse(id="rk-w-collapse"), dbc.Input(id=pattern_id("rk-w", ind=INDICATORS[0])),
+            drawer(), dcc.Dropdown(id="rk-bump-item"), dcc.Graph(id="rk-bump-graph"),
+            dcc.Dropdown(id="rk-fair-ind"), dcc.Graph(id="rk-fair-graph"), dcc.Store(id="rk-view"),
+            html.Button(id=explain_id("skeleton", "composite")),
+        ],
+        hidden=True,
+    )
+
+
+PAGE = PageSpec(path="/rankings", nav="nav.rankings", order=5, body=body, callbacks=callbacks, skeleton=skeleton)
