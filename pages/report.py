@@ -11,12 +11,9 @@ from dash import dcc, html
 
 from dashboard.components import message, page_header
 from dashboard.pagekit import PageContext, render_page
-from warehouse.report import AREAS_EN, AREAS_ZH, REPORT_FIGURES, ReportFigure
+from warehouse.report import AREAS, AREAS_EN, AREAS_ZH, REPORT_FIGURES, ReportFigure
 
 dash.register_page(__name__, path="/report", name="年度报告", title="年度报告 · 环翠区综合行政执法局", order=4)
-
-_AREA_NUMERALS = "一二三四五六七"
-
 
 def fmt(fig: ReportFigure, value: float | None, lang: str) -> str:
     """A report value as the report writes it: 1,540 处 / 100%."""
@@ -65,7 +62,7 @@ def table(ctx: PageContext, year: int, now: dict[str, float | None], before: dic
     )
     rows: list[Any] = []
     for area in range(1, 8):
-        title = AREAS_EN[area] if lang == "en" else f"（{_AREA_NUMERALS[area - 1]}）{AREAS_ZH[area]}"
+        title = AREAS_EN[area] if lang == "en" else f"（{AREAS[area - 1]['numeral']}）{AREAS_ZH[area]}"
         rows.append(html.Tr(html.Th(title, colSpan=5, className="kpi-report-area")))
         for fig in (f for f in REPORT_FIGURES if f.area == area):
             rows.append(
