@@ -129,12 +129,7 @@ def _rank_tile(ctx: PageContext) -> html.Div:
 
 
 def _demolition_tile(ctx: PageContext, f_ytd: Filters) -> html.Div:
-    vals = kpis.additive(
-        ctx.wh,
-        f_ytd,
-        ["demolition.stock_count", "demolition.stock_area_m2"],
-        plan_keys=("demolition.stock_count", "demolition.stock_area_m2"),
-    )
+    vals = kpis.additive(ctx.wh, f_ytd, ["demolition.stock_count", "demolition.stock_area_m2"])
     count, area = vals["demolition.stock_count"], vals["demolition.stock_area_m2"]
     ind_c, ind_a = indicators.get(count.key), indicators.get(area.key)
     value = f"{ind_c.format(count.value, ctx.lang)} · {ind_a.format(area.value, ctx.lang)}"
