@@ -21,6 +21,7 @@ from warehouse.queries import demolitions as qd
 from warehouse.queries import overview as qo
 from warehouse.queries import snow as qs
 from warehouse.rules.status import status_of
+from warehouse.rules.status import worst as worst_status
 from warehouse.sql import Filters
 
 dash.register_page(__name__, path="/", name="总览", title="总览 · 环翠区综合行政执法局", order=0)
@@ -102,7 +103,7 @@ def _rank_tile(ctx: PageContext) -> html.Div:
     worst = "green"
     for r in ranks.itertuples():
         st = status_of(float(r.rank), goal, "lower", kind="rank")
-        worst = "red" if "red" in (st, worst) else ("amber" if "amber" in (st, worst) else worst)
+        worst = worst_status([st, worst])
         items.append(
             html.Div(
                 [
