@@ -92,12 +92,7 @@ def test_ddata006_demolitions_equal_page_and_report(small_warehouse: Path) -> No
 
 def test_ddata007_deltas_targets_and_status(small_warehouse: Path) -> None:
     wh = Warehouse(small_warehouse)
-    vals = kpis.additive(
-        wh,
-        F23,
-        ["dcm.on_time_due_rate", "demolition.new_found", "demolition.stock_count"],
-        plan_keys=("demolition.stock_count",),
-    )
+    vals = kpis.additive(wh, F23, ["dcm.on_time_due_rate", "demolition.new_found", "demolition.stock_count"])
     rate = vals["dcm.on_time_due_rate"]
     assert rate.target == 0.95 and rate.status in ("green", "amber", "red")
     assert rate.prev is not None and rate.yoy is not None
