@@ -29,6 +29,7 @@ from pages.rankings.state import GRAIN_ORDER, INDICATORS, MODES, RankView, lates
 from warehouse import scoring
 from warehouse.queries import rankings as rq
 from warehouse.rules import calendar
+from warehouse.rules import targets as target_rule
 
 LOC = "_pages_location"
 
@@ -125,7 +126,7 @@ def body(ctx: PageContext) -> list[Any]:
         league_sub = t("rankings.league_sub", lang)
     district, history = city_frames(wh, b.end)
     items = list(dict.fromkeys(history["item"])) if not history.empty else []
-    target_rank = int(district["target_rank"].iloc[-1]) if not district.empty else rq.DEFAULT_TARGET_RANK
+    target_rank = int(district["target_rank"].iloc[-1]) if not district.empty else target_rule.DEFAULT_RANK
     bump = fr.bump_chart(history, item=items[0] if items else None, lang=lang, target_rank=target_rank)
     fair_values = scoring.per_size(b.now(b.values))
     fair_key = fair_default(fair_values)
@@ -276,7 +277,7 @@ def callbacks(app: dash.Dash, services: Services) -> None:
             district, history = city_frames(wh, end)
         except DataUnavailable:
             return no_update
-        target = int(district["target_rank"].iloc[-1]) if not district.empty else rq.DEFAULT_TARGET_RANK
+        target = int(district["target_rank"].iloc[-1]) if not district.empty else target_rule.DEFAULT_RANK
         fig = fr.bump_chart(history, item=item, lang=lang, target_rank=target)
         return fig.update_layout(title_text=None, margin_t=28)
 
