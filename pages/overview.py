@@ -22,6 +22,7 @@ from warehouse.queries import snow as qs
 from warehouse.rules import calendar
 from warehouse.rules.status import status_of
 from warehouse.rules.status import worst as worst_status
+from warehouse.rules.targets import DEFAULT_RANK
 from warehouse.sql import Filters
 
 
@@ -96,7 +97,7 @@ def _rank_tile(ctx: PageContext) -> html.Div:
             sub=ctx.t("common.no_source", source=ind.label(ctx.lang)),
             status="grey",
         )
-    goal = kpis.goals(ctx.wh, ["assessment.rank"], ctx.filters).get("assessment.rank", 2.0)
+    goal = kpis.goals(ctx.wh, ["assessment.rank"], ctx.filters).get("assessment.rank", DEFAULT_RANK)
     items = []
     worst = "green"
     for r in ranks.itertuples():
