@@ -5,18 +5,30 @@
 * ``score(value, decimals)`` — scores of the league table: ``1.034``;
 * ``exact(value)`` — a numerator or denominator as it is: ``1,540`` or ``12.5``;
 * ``by_kind(value, kind, lang, unit_zh)`` — an indicator value by its kind (rate → percent, else number; the
-  unit in Chinese only, 件 by default).
+  unit in Chinese only, 件 by default);
+* ``rank(value, lang)`` — a place in a ranking: ``第2名`` / ``#2``;
+* ``indicator(ind, value, lang)`` — a registry indicator's value as leaders read it: ``92.7%``, ``1,540 处``,
+  ``第2名``;
+* ``report(fig, value, lang)`` — a work-report figure as the report writes it: ``100%`` / ``92.7%``,
+  ``1,540 处`` / ``12.50 万元``;
+* ``change(now, before, kind)`` — a change against an earlier value: ``+3.2 pp`` (rates), ``+12.5%`` (counts);
+* ``target(value, kind)`` — a target in a sentence: ``90%`` / ``92.5%`` / ``12``.
 
-Indicator values with their registry units use ``warehouse.indicators.Indicator.format``.
+The warehouse returns numbers; every number the dashboard shows as text is written here.
 """
 
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from dashboard.i18n import t
+
+if TYPE_CHECKING:
+    from warehouse.indicators import Indicator
 
 MISSING = "—"
 
@@ -69,3 +81,61 @@ def by_kind(value: object, kind: str, lang: str = "zh", unit_zh: str | None = No
     x = float(value)  # type: ignore[arg-type]
     unit = (unit_zh if unit_zh is not None else t("fig.common.cases", "zh")) if lang == "zh" else ""
     return number(x, unit, 0 if x == round(x) else 2)
+
+
+def _whole(x: float) -> bool:
+    return abs(x - round(x)) < 1e-9
+
+
+def rank(value: object, lang: str = "zh") -> str:
+    """A place in a ranking: ``第2名`` / ``#2``."""
+    return MISSING if is_missing(value) else t("common.rank", lang, n=int(value))  # type: ignore[arg-type]
+
+
+def indicator(ind: Indicator, value: float | None, lang: str = "zh", with_unit: bool = True) -> str:
+    """A registry indicator's value: rates ``92.7%``, ranks ``第2名`` / ``#2``, counts with separators and the
+    registry's unit (amounts under 100 with one decimal)."""
+    if is_missing(value):
+        return MISSING
+    x = float(value)  # type: ignore[arg-type]
+    if ind.kind == "rate":
+        return percent(x)
+    if ind.kind == "rank":
+        return rank(x, lang)
+    return number(x, ind.unit(lang) if with_unit else "", 1 if ind.kind == "amount" and abs(x) < 100 else 0)
+
+
+def report(fig: Indicator, value: float | None, lang: str = "zh") -> str:
+    """A work-report figure as the report writes it: ``100%`` / ``92.7%``, ``1,540 处`` / ``12.50 万元``."""
+    if is_missing(value):
+        return MISSING
+    x = float(value)  # type: ignore[arg-type]
+    if fig.kind == "rate":
+        return percent(x, 0 if _whole(x * 100) else 1)
+    return number(x, fig.unit(lang), 0 if x.is_integer() else 2)
+
+
+def change(now: float | None, before: float | None, kind: str) -> tuple[str, float | None]:
+    """The change from ``before`` to ``now`` and its size: ``+3.2 pp`` for rates (points), ``+12.5%`` for
+    counts, the difference itself (``+12``, ``+0``) when ``before`` is 0; ``—`` and None when either is missing."""
+    if is_missing(now) or is_missing(before):
+        return MISSING, None
+    a, b = float(now), float(before)  # type: ignore[arg-type]
+    if kind == "rate":
+        d = (a - b) * 100
+        return f"{d:+.1f} pp", d
+    if b == 0:
+        return f"{a - b:+,.0f}", a - b
+    d = (a - b) / b
+    return f"{d:+.1%}", d
+
+
+def target(value: float | None, kind: str) -> str:
+    """A target as a sentence writes it: a rate as a percent with at most two decimals (``90%``, ``92.5%``),
+    a count as it is (``12``); empty when there is none."""
+    if is_missing(value):
+        return ""
+    if kind == "rate":
+        pct = (Decimal(repr(float(value))) * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)  # type: ignore[arg-type]
+        return f"{float(pct.normalize()):g}%"
+    return f"{float(value):g}"  # type: ignore[arg-type]

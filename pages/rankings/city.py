@@ -40,7 +40,7 @@ def city_panel(lang: str, district: pd.DataFrame, end: dt.date) -> Any:
             [
                 html.Div(r.item, className="rk-city-item"),
                 html.Button(
-                    [html.Span(t("rankings.city_rank", lang, n=int(r.rank)), className="rk-city-rank"),
+                    [html.Span(fmt.rank(r.rank, lang), className="rk-city-rank"),
                      html.Span(f"/{int(r.units)}", className="rk-city-units")],
                     id=explain_id(DISTRICT, city_subject(r.item, pd.Timestamp(r.period_start).date()), "city"),
                     n_clicks=0, className=f"rk-city-badge {fr.status_class(status)}",
@@ -76,7 +76,7 @@ def explain_city(history: pd.DataFrame, district: pd.DataFrame, item: str, month
     if r.empty:
         return title, message(t("rankings.city_none", lang))
     row = r.iloc[0]
-    top = head(t("rankings.ex.city_rank", lang), t("rankings.city_rank", lang, n=int(row["rank"])),
+    top = head(t("rankings.ex.city_rank", lang), fmt.rank(row["rank"], lang),
                "green" if row["meets_target"] else "red", int(row["rank"]), int(row["units"]), lang)
     facts = definition_list([
         (t("common.formula", lang), t("rankings.ex.city_formula", lang) if row["rank_computed"] else
