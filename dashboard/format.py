@@ -12,6 +12,8 @@
 * ``report(fig, value, lang)`` — a work-report figure as the report writes it: ``100%`` / ``92.7%``,
   ``1,540 处`` / ``12.50 万元``;
 * ``change(now, before, kind)`` — a change against an earlier value: ``+3.2 pp`` (rates), ``+12.5%`` (counts);
+* ``period(grain, start, lang, span)`` — a period's name: ``2022年第一季度`` / ``Q1 2022``, ``2023年第22周``
+  (with ``span``: ``（05-29—06-04）``); the calendar decides the period, the catalogue holds the words;
 * ``target(value, kind)`` — a target in a sentence: ``90%`` / ``92.5%`` / ``12``.
 
 The warehouse returns numbers; every number the dashboard shows as text is written here.
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dashboard.i18n import t
+from warehouse.rules import calendar
 
 if TYPE_CHECKING:
     from warehouse.indicators import Indicator
@@ -139,3 +142,28 @@ def target(value: float | None, kind: str) -> str:
         pct = (Decimal(repr(float(value))) * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)  # type: ignore[arg-type]
         return f"{float(pct.normalize()):g}%"
     return f"{float(value):g}"  # type: ignore[arg-type]
+
+
+def _nth(key: str, n: int, lang: str) -> str:
+    """The n-th (1-based) of a catalogue list: period.quarters → 一 / 1."""
+    return t(key, lang).split(",")[n - 1]
+
+
+def period(grain: str, start: object, lang: str = "zh", span: bool = False) -> str:
+    """The name of the ``grain`` period holding ``start``: 2022年 / 2022年上半年 / 2022年第一季度 / 2022年3月 /
+    2023年第5周 / 2022年3月5日 (English: 2022 / 2022 H1 / Q1 2022 / Mar 2022 / Week 5, 2023 / 3/5/2022); a week
+    with ``span`` adds its days: 2023年第22周（05-29—06-04）. The Chinese is what SQL ``cal_label`` writes."""
+    s, e = calendar.period_of(grain, pd.Timestamp(start).date())  # type: ignore[arg-type]
+    if grain == "year":
+        return t("period.year", lang, y=s.year)
+    if grain == "half":
+        return t("period.half", lang, y=s.year, h=_nth("period.halves", 1 if s.month == 1 else 2, lang))
+    if grain == "quarter":
+        return t("period.quarter", lang, y=s.year, q=_nth("period.quarters", (s.month - 1) // 3 + 1, lang))
+    if grain == "month":
+        return t("period.month", lang, y=s.year, m=_nth("period.months", s.month, lang))
+    if grain == "week":
+        iso = s.isocalendar()
+        text = t("period.week", lang, y=iso.year, w=iso.week)
+        return text + t("period.week_span", lang, a=s.strftime("%m-%d"), b=e.strftime("%m-%d")) if span else text
+    return t("period.day", lang, y=s.year, m=s.month, d=s.day)
