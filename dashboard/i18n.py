@@ -188,6 +188,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sn.no_roster": ("截至所选日期尚无清雪力量台账。", "No snow-clearing roster on or before the selected end date."),
     "sn.no_events": ("所选范围内没有降雪作业记录。", "No snow operations in the selected range."),
     # report
+    "rp.area": ("（{numeral}）{name}", "{name}"),
     "rp.title": ("年度工作总结数据", "Annual work-report figures"),
     "rp.year": ("年度", "Year"),
     "rp.figure": ("指标", "Figure"),

@@ -41,13 +41,14 @@ def table(ctx: PageContext, year: int, now: dict[str, float | None], before: dic
     )
     rows: list[Any] = []
     for area in range(1, 8):
-        title = AREAS_EN[area] if lang == "en" else f"（{AREAS[area - 1]['numeral']}）{AREAS_ZH[area]}"
+        name = AREAS_EN[area] if lang == "en" else AREAS_ZH[area]
+        title = ctx.t("rp.area", numeral=AREAS[area - 1]["numeral"], name=name)
         rows.append(html.Tr(html.Th(title, colSpan=5, className="kpi-report-area")))
         for fig in (f for f in REPORT_FIGURES if f.area == area):
             rows.append(
                 html.Tr(
                     [
-                        html.Td(fig.label_en if lang == "en" else fig.label_zh),
+                        html.Td(fig.label(lang)),
                         html.Td(
                             fmt.report(fig, now.get(fig.key), lang),
                             className="text-end kpi-num",
