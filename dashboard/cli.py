@@ -141,6 +141,7 @@ def _query(args: argparse.Namespace, sql: str) -> list[dict]:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from dashboard import format as fmt
     from warehouse.report import REPORT_FIGURES, report
 
     con = store.connect_readonly(store.warehouse_path(args.warehouse))
@@ -155,8 +156,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     table = Table("key", "figure", str(args.year), "unit", title=f"{args.year} work-report figures")
     for fig in REPORT_FIGURES:
-        value = figures[fig.key]
-        shown = "—" if value is None else (f"{value:.1%}" if fig.is_rate else f"{value:,}")
+        shown = fmt.report(fig, figures[fig.key], "zh", with_unit=False)
         table.add_row(fig.key, fig.label_zh, shown, "" if fig.is_rate else fig.unit_zh)
     _console().print(table)
     return 0

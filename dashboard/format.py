@@ -108,14 +108,15 @@ def indicator(ind: Indicator, value: float | None, lang: str = "zh", with_unit: 
     return number(x, ind.unit(lang) if with_unit else "", 1 if ind.kind == "amount" and abs(x) < 100 else 0)
 
 
-def report(fig: Indicator, value: float | None, lang: str = "zh") -> str:
-    """A work-report figure as the report writes it: ``100%`` / ``92.7%``, ``1,540 处`` / ``12.50 万元``."""
+def report(fig: Indicator, value: float | None, lang: str = "zh", with_unit: bool = True) -> str:
+    """A work-report figure as the report writes it: ``100%`` / ``92.7%``, ``1,540 处`` / ``12.50 万元``
+    (/report and ``kpi report``)."""
     if is_missing(value):
         return MISSING
     x = float(value)  # type: ignore[arg-type]
     if fig.kind == "rate":
         return percent(x, 0 if _whole(x * 100) else 1)
-    return number(x, fig.unit(lang), 0 if x.is_integer() else 2)
+    return number(x, fig.unit(lang) if with_unit else "", 0 if x.is_integer() else 2)
 
 
 def change(now: float | None, before: float | None, kind: str) -> tuple[str, float | None]:

@@ -44,7 +44,7 @@ def test_dfmt004_report_figures_as_the_report_writes_them() -> None:
     assert fmt.report(rate, 1.0) == "100%" and fmt.report(rate, 0.93) == "93%" and fmt.report(rate, 0.9271) == "92.7%"
     area = by_key["demolition.stock_area_m2"]
     assert fmt.report(area, 1540, "zh") == "1,540 ㎡" and fmt.report(area, 12.5, "en") == "12.50 m²"
-    assert fmt.report(area, None) == "—"
+    assert fmt.report(area, None) == "—" and fmt.report(area, 12.5, "zh", with_unit=False) == "12.50"
 
 
 def test_dfmt005_change_against_before() -> None:
