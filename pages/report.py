@@ -18,7 +18,7 @@ def behind(ctx: PageContext, fig: ReportFigure, year: int, n_rows: int | None) -
     """The figure's definition (from the registry), the count of rows behind it and a link to them."""
     parts: list[Any] = [html.Span(fig.text("formula", ctx.lang), className="kpi-report-def")]
     if n_rows is not None:
-        parts.append(html.Span(ctx.t("rp.rows", n=f"{n_rows:,}"), className="kpi-report-rows ms-2 text-secondary"))
+        parts.append(html.Span(ctx.t("rp.rows", n=fmt.number(n_rows)), className="kpi-report-rows ms-2 text-secondary"))
     if fig.page:
         parts.append(dcc.Link(ctx.t("rp.open_rows"), href=f"{fig.page}?start={year}-01-01&end={year}-12-31",
                               className="kpi-report-link ms-2", id={"type": "report-rows", "key": fig.key}))

@@ -128,7 +128,7 @@ def lifecycle_funnel(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     names = [value_label("stage", s, lang) for s in df["stage"]]
     med = [fmt.number(v, hours, 1) for v in df["median_hours"]]
     mean = [fmt.number(v, hours, 1) for v in df["mean_hours"]]
-    text = [f"{n:,} {unit}" + ("" if fmt.is_missing(m) else f" · {fmt.number(m, hours, 1)}")
+    text = [fmt.number(n, unit) + ("" if fmt.is_missing(m) else f" · {fmt.number(m, hours, 1)}")
             for n, m in zip(df["cases"], df["median_hours"], strict=True)]
     fig.add_funnel(y=names, x=df["cases"], text=text, textinfo="text", customdata=list(zip(df["stage"], med, mean,
                                                                                        strict=True)),
