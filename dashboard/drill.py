@@ -26,6 +26,7 @@ from warehouse.queries import demolitions as qd
 from warehouse.queries import overview as qo
 from warehouse.queries import snow as qs
 from warehouse.queries import violations as qv
+from warehouse.rules import calendar
 from warehouse.sql import Filters
 
 ROW_LIMIT = 500
@@ -53,7 +54,7 @@ def _month(f: Filters, value: Any) -> Filters:
         start = dt.date.fromisoformat(str(value)[:10])
     except ValueError:
         return f
-    end = (pd.Timestamp(start) + pd.offsets.MonthEnd(0)).date()
+    start, end = calendar.period_of("month", start)
     return Filters(max(start, f.start) if f.start else start, min(end, f.end) if f.end else end, f.towns)
 
 

@@ -20,6 +20,7 @@ from warehouse import indicators
 from warehouse.queries import demolitions as qd
 from warehouse.queries import overview as qo
 from warehouse.queries import snow as qs
+from warehouse.rules.status import status_of
 from warehouse.sql import Filters
 
 dash.register_page(__name__, path="/", name="总览", title="总览 · 环翠区综合行政执法局", order=0)
@@ -96,11 +97,11 @@ def _rank_tile(ctx: PageContext) -> html.Div:
             sub=ctx.t("common.no_source", source=ind.label(ctx.lang)),
             status="grey",
         )
-    goal = kpis.targets(ctx.wh, ["assessment.rank"], ctx.filters.end.year).get("assessment.rank", 2.0)
+    goal = kpis.goals(ctx.wh, ["assessment.rank"], ctx.filters).get("assessment.rank", 2.0)
     items = []
     worst = "green"
     for r in ranks.itertuples():
-        st = kpis.status(float(r.rank), goal, "lower")
+        st = status_of(float(r.rank), goal, "lower", kind="rank")
         worst = "red" if "red" in (st, worst) else ("amber" if "amber" in (st, worst) else worst)
         items.append(
             html.Div(
@@ -165,10 +166,10 @@ def _towns_chart(ctx: PageContext) -> Any:
     key = "dcm.on_time_close_rate"
     ind = indicators.get(key)
     df = ctx.wh.frame(qo.kpi_by_town(ctx.filters, [key]))
-    goal = kpis.targets(ctx.wh, [key], ctx.filters.end.year).get(key)
+    goal = kpis.goals(ctx.wh, [key], ctx.filters).get(key)
     df = df.assign(value=df["num"] / df["den"].where(df["den"] > 0), target=goal, n=df["den"].fillna(0).astype(int))
     df["status"] = [
-        kpis.status(None if pd.isna(v) else v, goal, "higher", n, "rate")
+        status_of(None if pd.isna(v) else v, goal, "higher", n, "rate")
         for v, n in zip(df["value"], df["n"], strict=True)
     ]
     figure = fig.town_rate_bars(df, ctx.lang, ind.label(ctx.lang))

@@ -39,6 +39,8 @@ from dashboard.pagekit import PageContext, data_end, render_page
 from dashboard.state import ViewState, first_param
 from warehouse import scoring
 from warehouse.queries import rankings as rq
+from warehouse.rules import calendar
+from warehouse.rules.status import points_status
 
 dash.register_page(__name__, path="/rankings", name="镇街排名", title="镇街排名 · 环翠区综合行政执法局", order=5)
 
@@ -218,9 +220,7 @@ def board(wh: Warehouse, view: RankView, as_of: dt.date) -> Board:
     return result
 
 
-def _months_back(day: dt.date, n: int) -> dt.date:
-    y, m = divmod(day.year * 12 + day.month - 1 - n, 12)
-    return dt.date(y, m + 1, 1)
+_months_back = calendar.months_back
 
 
 def city_frames(wh: Warehouse, end: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -351,7 +351,7 @@ def league_points(ctx: PageContext, b: Board) -> html.Div:
         for r in pts.itertuples(index=False):
             mine = lines[lines["town_code"] == r.town_code].set_index("rule")
             main = f"{r.points:.2f}" + ("*" if r.provisional else "")
-            status = "grey" if r.provisional else "green" if r.deducted == 0 else "amber" if r.deducted <= 5 else "red"
+            status = points_status(float(r.deducted), bool(r.provisional))
             tds = [_rank_td(r.rank, lang), _change_td(r.rank_change, r.prev_rank, lang),
                    html.Td(ctx.town_name(r.town_code), className="rk-td-town", style=TOWN_STYLE),
                    _cell(r.town_code, points_subject(str(item)), main, None, status, t("rankings.click_explain", lang))]

@@ -20,6 +20,7 @@ from tests.dashboard_data import (
 from warehouse.queries import demolitions as qd
 from warehouse.queries import overview as qo
 from warehouse.queries import violations as qv
+from warehouse.rules.status import status_of
 from warehouse.sql import Filters
 
 F23 = Filters(dt.date(2023, 1, 1), dt.date(2023, 6, 30))
@@ -104,10 +105,10 @@ def test_ddata007_deltas_targets_and_status(small_warehouse: Path) -> None:
     assert vals["demolition.new_found"].target == 0 and vals["demolition.new_found"].status in ("green", "red")
     assert kpis.previous(F23) == Filters(dt.date(2022, 7, 4), dt.date(2022, 12, 31))  # 181 days before
     assert kpis.year_before(F23) == Filters(dt.date(2022, 1, 1), dt.date(2022, 6, 30))
-    assert kpis.status(0.5, None, "higher") is None
-    assert kpis.status(0.9, 0.95, "higher", den=3, kind="rate") == "grey"
-    assert kpis.status(0.9, 0.95, "higher", den=50, kind="rate") == "amber"
-    assert kpis.status(1, 0, "lower") == "red" and kpis.status(0, 0, "lower") == "green"
+    assert status_of(0.5, None, "higher") is None
+    assert status_of(0.9, 0.95, "higher", denominator=3, kind="rate") == "grey"
+    assert status_of(0.9, 0.95, "higher", denominator=50, kind="rate") == "amber"
+    assert status_of(1, 0, "lower") == "red" and status_of(0, 0, "lower") == "green"
     assert kpis.delta_text(0.95, 0.90, "rate")[0] == "+5.0 pp"
     assert kpis.delta_text(110, 100, "count")[0] == "+10.0%"
     assert kpis.tone(-1, "lower") == "good" and kpis.tone(-1, "higher") == "bad"

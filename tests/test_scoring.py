@@ -365,7 +365,7 @@ def test_rank019_periods() -> None:
     assert s.previous_period("month", dt.date(2023, 1, 15)) == (dt.date(2022, 12, 1), dt.date(2022, 12, 31))
     assert s.previous_period("quarter", d) == (dt.date(2023, 1, 1), dt.date(2023, 3, 31))
     with pytest.raises(ValueError):
-        s.period_of("day", d)
+        s.period_of("fortnight", d)
 
 
 def test_rank020_per_size_beside_raw_counts() -> None:

@@ -58,6 +58,9 @@ from typing import Literal
 import pandas as pd
 
 from warehouse import indicators as _registry
+from warehouse.rules import calendar
+from warehouse.rules import status as status_rule
+from warehouse.rules import targets as target_rule
 
 Grain = Literal["week", "month", "quarter", "year"]
 GRAINS: tuple[str, ...] = ("week", "month", "quarter", "year")
@@ -142,8 +145,8 @@ class ScoringParams:
     """Knobs of ratio mode. ``weights`` maps indicator → weight; empty means every scored indicator weighs 1."""
 
     cap: float = 1.25
-    amber_band: float = 0.10
-    min_denominator: int = 5  # a rate with fewer cases is grey: shown, not ranked as if certain
+    amber_band: float = status_rule.AMBER_BAND
+    min_denominator: int = status_rule.MIN_DENOMINATOR  # a rate with fewer cases is grey: shown, not ranked
     min_coverage: float = 0.5  # share of the weight a town's composite needs from certain scores to be ranked
     decimals: int = 3  # the displayed precision of scores and composites (ties are judged at it)
     weights: Mapping[str, float] = field(default_factory=dict)
@@ -155,22 +158,8 @@ DEFAULT_PARAMS = ScoringParams()
 # --- periods -----------------------------------------------------------------------------------------------------
 
 
-def period_of(grain: str, day: dt.date) -> tuple[dt.date, dt.date]:
-    """(first day, last day) of the week (Monday–Sunday), month, quarter or year containing ``day``."""
-    if grain == "week":
-        start = day - dt.timedelta(days=day.weekday())
-        return start, start + dt.timedelta(days=6)
-    months = {"month": 1, "quarter": 3, "year": 12}.get(grain)
-    if months is None:
-        raise ValueError(f"grain must be one of {GRAINS}, not {grain!r}")
-    start = dt.date(day.year, (day.month - 1) // months * months + 1, 1)
-    y, m = divmod(start.month - 1 + months, 12)
-    return start, dt.date(start.year + y, m + 1, 1) - dt.timedelta(days=1)
-
-
-def previous_period(grain: str, day: dt.date) -> tuple[dt.date, dt.date]:
-    """(first day, last day) of the period before the one containing ``day``."""
-    return period_of(grain, period_of(grain, day)[0] - dt.timedelta(days=1))
+period_of = calendar.period_of
+previous_period = calendar.previous
 
 
 # --- exact arithmetic helpers ----------------------------------------------------------------------------------
@@ -237,61 +226,15 @@ def indicator_score(value: float | None, target: float | None, direction: str, c
 
 def indicator_status(value: float | None, target: float | None, direction: str, denominator: float | None,
                      kind: str, params: ScoringParams = DEFAULT_PARAMS) -> str | None:
-    """green / amber (within the band) / red / grey (too little data) / None (no target)."""
-    if kind == "rate" and (_isnan(denominator) or float(denominator) < params.min_denominator):  # type: ignore[arg-type]
-        return "grey"
-    if _isnan(target):
-        return None
-    if _isnan(value):
-        return "grey"
-    v, t = float(value), float(target)  # type: ignore[arg-type]
-    if direction == "lower":
-        if v <= t + _EPS:
-            return "green"
-        return "amber" if v <= t * (1 + params.amber_band) + _EPS else "red"
-    if v >= t - _EPS:
-        return "green"
-    return "amber" if v >= t * (1 - params.amber_band) - _EPS else "red"
+    """green / amber / red / grey / None: ``warehouse.rules.status.status_of`` with the params' band and minimum."""
+    return status_rule.status_of(value, target, direction, denominator, kind,
+                                 min_denominator=params.min_denominator, amber_band=params.amber_band)
 
 
 def resolve_targets(values: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
-    """One target per (town, period, indicator) of ``values``; see the module docstring for the rules."""
-    out_cols = ["target", "direction", "basis", "target_scope", "target_period", "target_prorated"]
-    keys = values[["town_code", "period_start", "indicator"]].copy()
-    if "period_end" in values:
-        keys["period_end"] = values["period_end"]
-    keys = keys.drop_duplicates(["town_code", "period_start", "indicator"])
-    if targets is None or targets.empty:
-        return keys.assign(**{c: pd.NA for c in out_cols})[["town_code", "period_start", "indicator", *out_cols]]
-    t = targets.rename(columns={"town_code": "t_town", "period_start": "t_start", "period_end": "t_end"}).copy()
-    for col in ("basis", "period"):
-        if col not in t:
-            t[col] = None
-    m = keys.merge(t, on="indicator", how="inner")
-    m = m[m["t_town"].isna() | (m["t_town"] == m["town_code"])].copy()
-    m["specific"] = m["t_town"].notna()
-    if "t_start" in m and "period_end" in m:
-        ps = pd.to_datetime(m["period_start"])
-        pe = pd.to_datetime(m["period_end"])
-        ts, te = pd.to_datetime(m["t_start"]), pd.to_datetime(m["t_end"])
-        m = m[(ts <= ps) & (te >= pe)].copy()
-        m["span"] = (pd.to_datetime(m["t_end"]) - pd.to_datetime(m["t_start"])).dt.days + 1
-        m["own_span"] = (pd.to_datetime(m["period_end"]) - pd.to_datetime(m["period_start"])).dt.days + 1
-    else:
-        m["span"] = 0
-        m["own_span"] = 0
-    m = m.sort_values(["specific", "span"], ascending=[False, True], kind="stable")
-    m = m.drop_duplicates(["town_code", "period_start", "indicator"], keep="first").copy()
-    kinds = m["indicator"].map(lambda k: indicator_meta(k).kind)
-    prorate = (kinds == "count") & (m["span"] > m["own_span"])
-    m["target"] = m["target"].astype(float)
-    m.loc[prorate, "target"] = m.loc[prorate, "target"] * m.loc[prorate, "own_span"] / m.loc[prorate, "span"]
-    m["target_prorated"] = prorate
-    m["target_scope"] = m["specific"].map({True: "town", False: "district"})
-    m["target_period"] = m["period"]
-    res = keys.merge(m[["town_code", "period_start", "indicator", *out_cols]],
-                     on=["town_code", "period_start", "indicator"], how="left")
-    return res[["town_code", "period_start", "indicator", *out_cols]]
+    """One target per (town, period, indicator) of ``values``: the rule of ``warehouse.rules.targets``."""
+    kinds = {k: indicator_meta(k).kind for k in values["indicator"].unique()}
+    return target_rule.resolve(values, targets, kinds)
 
 
 def _group_rank(df: pd.DataFrame, column: str, eligible: pd.Series, by: list[str], decimals: int) -> pd.DataFrame:
@@ -358,11 +301,8 @@ def _composite_value(parts: list[tuple[str, Fraction, Fraction]], w_ok: Fraction
 
 
 def _status_of(x: float | None, params: ScoringParams) -> str:
-    if x is None or math.isnan(x):
-        return "grey"
-    if x >= 1 - _EPS:
-        return "green"
-    return "amber" if x >= 1 - params.amber_band - _EPS else "red"
+    """A composite's status: the status rule with the composite against 1 (grey when there is none)."""
+    return status_rule.status_of(x, 1.0, "higher", amber_band=params.amber_band) or "grey"
 
 
 def _add_rank_change(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

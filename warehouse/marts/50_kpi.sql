@@ -41,36 +41,6 @@ UNION ALL SELECT day, town_code, 'demolition.stock_area_m2', CAST(area AS DOUBLE
 UNION ALL SELECT day, town_code, 'demolition.new_found', CAST(n AS DOUBLE), NULL FROM new_found
 UNION ALL SELECT day, town_code, 'refined.rectified', CAST(n AS DOUBLE), NULL FROM refined_done;
 
--- mart_assessment: the city's assessment results with the period parsed and ranks filled in
--- (名次 from the export, else computed from 得分; ties share a rank).
-CREATE OR REPLACE VIEW mart_assessment AS
-WITH parsed AS (
-    SELECT a.*, u.unit_name, u.is_district,
-        TRY_CAST(regexp_extract(a.period, '(\d{4})', 1) AS INTEGER) AS y,
-        nullif(regexp_extract(a.period, '\d{4}\D+(\d{1,2})(?:\D|$)', 1), '') AS m_txt,
-        nullif(regexp_extract(a.period, '(?:第|Q|q)([一二三四1-4])', 1), '') AS q_txt
-    FROM fact_city_assessment AS a LEFT JOIN dim_city_unit AS u USING (unit_code)
-),
-dated AS (
-    SELECT *,
-        CASE WHEN q_txt IS NOT NULL THEN 'quarter' WHEN m_txt IS NOT NULL THEN 'month' ELSE 'year' END AS period_type,
-        CASE
-            WHEN q_txt IS NOT NULL THEN make_date(y, (CAST(translate(q_txt, '一二三四', '1234') AS INTEGER) - 1) * 3 + 1, 1)
-            WHEN m_txt IS NOT NULL THEN make_date(y, CAST(m_txt AS INTEGER), 1)
-            ELSE make_date(y, 1, 1)
-        END AS period_start
-    FROM parsed WHERE y IS NOT NULL
-)
-SELECT period, period_type, period_start,
-    CAST(CASE period_type
-        WHEN 'quarter' THEN period_start + INTERVAL 3 MONTH
-        WHEN 'month' THEN period_start + INTERVAL 1 MONTH
-        ELSE period_start + INTERVAL 1 YEAR END - INTERVAL 1 DAY AS DATE) AS period_end,
-    item, unit_code, unit_name, coalesce(is_district, false) AS is_district, CAST(score AS DOUBLE) AS score,
-    CAST(coalesce(rank, rank() OVER (PARTITION BY period, item ORDER BY score DESC)) AS BIGINT) AS rank,
-    count(*) OVER (PARTITION BY period, item) AS units
-FROM dated;
-
 -- mart_source_freshness: per source, the last successful load and how far its data reaches.
 CREATE OR REPLACE VIEW mart_source_freshness AS
 WITH loads AS (
@@ -92,7 +62,7 @@ data AS (
     UNION ALL SELECT 'coastal_logs', max(log_on), count(*) FROM fact_coastal_log
     UNION ALL SELECT 'permits', max(accepted_on), count(*) FROM fact_permit
     UNION ALL SELECT 'service_log', CAST(max(accepted_at) AS DATE), count(*) FROM fact_service_log
-    UNION ALL SELECT 'city_assessment', (SELECT max(period_end) FROM mart_assessment), count(*) FROM fact_city_assessment
+    UNION ALL SELECT 'city_assessment', (SELECT max(period_end) FROM mart_city_assessment), count(*) FROM fact_city_assessment
     UNION ALL SELECT 'targets', NULL, count(*) FROM fact_target
     UNION ALL SELECT 'video_ai_events', CAST(max(detected_at) AS DATE), count(*) FROM fact_video_ai_event
 )
