@@ -21,15 +21,27 @@ D = dt.date
 SPELLINGS = {
     ("dcm.close_rate", "年", "2023"): ("year", D(2023, 1, 1), D(2023, 12, 31)),
     ("dcm.close_rate", "年度", "2024年"): ("year", D(2024, 1, 1), D(2024, 12, 31)),
+    ("dcm.close_rate", "年度", "2022年度"): ("year", D(2022, 1, 1), D(2022, 12, 31)),
+    ("dcm.close_rate", "半年", "2023年上半年"): ("half", D(2023, 1, 1), D(2023, 6, 30)),
+    ("dcm.close_rate", "半年", "2023H2"): ("half", D(2023, 7, 1), D(2023, 12, 31)),
     ("dcm.close_rate", "季度", "2023Q1"): ("quarter", D(2023, 1, 1), D(2023, 3, 31)),
     ("dcm.close_rate", "季度", "2023q2"): ("quarter", D(2023, 4, 1), D(2023, 6, 30)),
+    ("dcm.close_rate", "季度", "2022-Q2"): ("quarter", D(2022, 4, 1), D(2022, 6, 30)),
     ("dcm.close_rate", "季", "2023年第三季度"): ("quarter", D(2023, 7, 1), D(2023, 9, 30)),
+    ("dcm.close_rate", "季度", "2022年1季度"): ("quarter", D(2022, 1, 1), D(2022, 3, 31)),
     ("dcm.close_rate", "quarter", "2023 Q4"): ("quarter", D(2023, 10, 1), D(2023, 12, 31)),
     ("dcm.close_rate", "月", "2023-03"): ("month", D(2023, 3, 1), D(2023, 3, 31)),
     ("dcm.close_rate", "月度", "2023年2月"): ("month", D(2023, 2, 1), D(2023, 2, 28)),
-    ("dcm.close_rate", "month", "2024-02"): ("month", D(2024, 2, 1), D(2024, 2, 29)),
+    ("dcm.close_rate", "month", "2024-02"): ("month", D(2024, 2, 1), D(2024, 2, 29)),  # a leap year
+    ("dcm.close_rate", "月", "2022-4"): ("month", D(2022, 4, 1), D(2022, 4, 30)),
+    ("dcm.close_rate", "月", "2022.5"): ("month", D(2022, 5, 1), D(2022, 5, 31)),
+    ("dcm.close_rate", "月", "2022/06"): ("month", D(2022, 6, 1), D(2022, 6, 30)),
+    ("dcm.close_rate", "月", "202207"): ("month", D(2022, 7, 1), D(2022, 7, 31)),
     ("dcm.close_rate", "周", "2023-W05"): ("week", D(2023, 1, 30), D(2023, 2, 5)),
     ("dcm.close_rate", "week", "2023-W01"): ("week", D(2023, 1, 2), D(2023, 1, 8)),
+    ("dcm.close_rate", "周", "2023年第6周"): ("week", D(2023, 2, 6), D(2023, 2, 12)),
+    ("dcm.close_rate", "周", "2021-W01"): ("week", D(2021, 1, 4), D(2021, 1, 10)),  # week 1 can start in January
+    ("dcm.close_rate", "周", "2020-W53"): ("week", D(2020, 12, 28), D(2021, 1, 3)),  # … and end in the next year
 }
 TARGETS = [
     ["指标编码", "范围", "周期类型", "周期", "目标值", "方向"],
