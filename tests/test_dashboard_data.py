@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -60,11 +61,18 @@ def test_ddata003_missing_and_corrupt_warehouse_say_what_to_do(tmp_path: Path) -
 
 
 def test_ddata004_server_never_writes(small_warehouse: Path, tmp_path: Path) -> None:
+    """A read-only file is enough, and reading leaves its bytes as they were (root writes through 0444, so the
+    mode alone proves nothing; tests/test_readonly_bytes.py renders every page against the same check)."""
     copy = tmp_path / "ro.duckdb"
     shutil.copyfile(small_warehouse.resolve(), copy)
     copy.chmod(0o444)
+    before = hashlib.sha256(copy.read_bytes()).hexdigest()
     wh = Warehouse(copy)
-    assert not wh.frame(qo.towns()).empty  # a read-only file is enough
+    assert len(wh.frame(qo.towns())) == 9  # the district's nine towns (warehouse/reference/towns.csv)
+    wh.report(2022)
+    wh.close()
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ro.duckdb"]  # no WAL or temporary file beside it
 
 
 def test_ddata005_overview_rate_equals_violations_page(small_warehouse: Path) -> None:
