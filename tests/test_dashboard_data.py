@@ -78,12 +78,12 @@ def test_ddata004_server_never_writes(small_warehouse: Path, tmp_path: Path) -> 
 def test_ddata005_overview_rate_equals_violations_page(small_warehouse: Path) -> None:
     wh = Warehouse(small_warehouse)
     for f in (F23, Filters(dt.date(2022, 1, 1), dt.date(2022, 12, 31), ("371002001", "371002100"))):
-        tile = kpis.additive(wh, f, ["dcm.on_time_close_rate", "dcm.rework_rate", "dcm.filed"])
+        tile = kpis.additive(wh, f, ["dcm.on_time_due_rate", "dcm.rework_rate", "dcm.filed"])
         page = wh.frame(qv.kpis(f)).iloc[0]
-        assert tile["dcm.on_time_close_rate"].value == pytest.approx(page["on_time_rate"])
+        assert tile["dcm.on_time_due_rate"].value == pytest.approx(page["on_time_rate"])
         assert tile["dcm.rework_rate"].value == pytest.approx(page["rework_rate"])
         assert tile["dcm.filed"].value == page["filed"]
-        assert tile["dcm.on_time_close_rate"].den == page["due"]
+        assert tile["dcm.on_time_due_rate"].den == page["due"]
 
 
 def test_ddata006_demolitions_equal_page_and_report(small_warehouse: Path) -> None:
@@ -103,10 +103,10 @@ def test_ddata007_deltas_targets_and_status(small_warehouse: Path) -> None:
     vals = kpis.additive(
         wh,
         F23,
-        ["dcm.on_time_close_rate", "demolition.new_found", "demolition.stock_count"],
+        ["dcm.on_time_due_rate", "demolition.new_found", "demolition.stock_count"],
         plan_keys=("demolition.stock_count",),
     )
-    rate = vals["dcm.on_time_close_rate"]
+    rate = vals["dcm.on_time_due_rate"]
     assert rate.target == 0.95 and rate.status in ("green", "amber", "red")
     assert rate.prev is not None and rate.yoy is not None
     assert len(rate.series) == 12  # the twelve months up to June 2023
@@ -125,6 +125,6 @@ def test_ddata007_deltas_targets_and_status(small_warehouse: Path) -> None:
 def test_ddata008_empty_warehouse_answers(blank_warehouse: Path) -> None:
     wh = Warehouse(blank_warehouse)
     assert wh.frame(qo.data_end()).iloc[0, 0] is None or str(wh.frame(qo.data_end()).iloc[0, 0]) in ("NaT", "None")
-    vals = kpis.additive(wh, F23, ["dcm.on_time_close_rate", "dcm.filed"])
-    assert vals["dcm.on_time_close_rate"].value is None and vals["dcm.filed"].value == 0
+    vals = kpis.additive(wh, F23, ["dcm.on_time_due_rate", "dcm.filed"])
+    assert vals["dcm.on_time_due_rate"].value is None and vals["dcm.filed"].value == 0
     assert wh.report_years() == []

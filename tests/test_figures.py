@@ -139,7 +139,7 @@ def test_fig006_pareto_heatmap_channels() -> None:
                         "filed": [3, 0], "void_count": [0, 1], "share": [0.75, 0.25]})
     pie = fv.channel_mix(mix, lang="en").data[0]
     assert list(pie.values) == [3, 1] and list(pie.labels) == ["Inspectors", "Video AI"]
-    assert pie.customdata[1][0] == "视频AI" and pie.marker.colors[1] == fv.CHANNEL_COLORS["视频AI"]
+    assert pie.customdata[1][0] == "视频AI" and pie.marker.colors[1] == "#b279a2"  # dashboard/value_labels.csv
 
 
 def test_fig007_cumulative_plan_line_only_with_a_target() -> None:

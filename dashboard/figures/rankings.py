@@ -23,13 +23,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from dashboard import format as fmt
 from dashboard.figures.theme import (
     NEUTRAL,
     STATUS_COLORS,
     empty_figure,
     hover,
-    is_missing,
     new_figure,
+    tint,
     town_color,
     town_label,
 )
@@ -37,7 +38,7 @@ from dashboard.i18n import t
 
 DISTRICT_COLOR = "#1f5fa8"
 OTHER_UNIT_COLOR = "#b8c2cc"
-BAND_COLOR = "rgba(46, 157, 91, 0.12)"
+BAND_COLOR = tint(STATUS_COLORS["green"], 0.12)
 
 
 # --- words -------------------------------------------------------------------------------------------------------
@@ -60,27 +61,10 @@ def period_text(grain: str, start: dt.date | pd.Timestamp | str, lang: str = "zh
     raise ValueError(f"unknown grain {grain!r}")
 
 
-def fmt_value(value: object, kind: str, lang: str = "zh", unit_zh: str = "件") -> str:
-    """A rate as 93.1%, a count as 3 处 / 3; an em dash when missing."""
-    if is_missing(value) or value is pd.NA:
-        return "—"
-    x = float(value)  # type: ignore[arg-type]
-    if kind == "rate":
-        return f"{x * 100:.1f}%"
-    text = f"{x:,.0f}" if x == round(x) else f"{x:,.2f}"
-    return f"{text} {unit_zh}" if lang == "zh" else text
-
-
-def fmt_score(value: object, decimals: int = 3) -> str:
-    if is_missing(value) or value is pd.NA:
-        return "—"
-    return f"{float(value):.{decimals}f}"  # type: ignore[arg-type]
-
-
 def rank_change(change: object, prev: object, lang: str = "zh") -> tuple[str, str]:
     """(text, tone) of a rank change: ▲2 up, ▼1 down, — flat, · when there is no previous rank."""
-    if is_missing(change) or change is pd.NA:
-        return ("·" if is_missing(prev) or prev is pd.NA else "—"), "none"
+    if fmt.is_missing(change) or change is pd.NA:
+        return ("·" if fmt.is_missing(prev) or prev is pd.NA else "—"), "none"
     n = int(change)  # type: ignore[call-overload]
     if n > 0:
         return f"▲{n}", "up"
@@ -225,13 +209,13 @@ def per_size_bars(df: pd.DataFrame, *, indicator: str, lang: str = "zh", unit: s
                         horizontal_spacing=0.04)
     fig.update_layout(template=new_figure().layout.template, title_text=title, meta={"drill": "town_code"})
     colors = [town_color(c) if not highlight or c in highlight else OTHER_UNIT_COLOR for c in d["town_code"]]
-    for i, (col, name, fmt) in enumerate(panels, start=1):
+    for i, (col, name, spec) in enumerate(panels, start=1):
         values = d[col].astype(float)
         fig.add_bar(
             x=values, y=names, orientation="h", name=name, marker_color=colors, row=1, col=i,
-            text=[("—" if math.isnan(v) else format(v, fmt)) for v in values], textposition="auto",
+            text=[("—" if math.isnan(v) else format(v, spec)) for v in values], textposition="auto",
             customdata=list(d["town_code"]), showlegend=False,
-            hovertemplate=hover(["%{y}", f"{name}: %{{x:{fmt}}} {unit}".rstrip()]),
+            hovertemplate=hover(["%{y}", f"{name}: %{{x:{spec}}} {unit}".rstrip()]),
         )
     fig.update_annotations(font_size=13)
     fig.update_layout(margin={"l": 90, "r": 16, "t": 64, "b": 32}, bargap=0.25)

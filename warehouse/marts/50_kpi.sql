@@ -31,10 +31,10 @@ refined_done AS (
     SELECT rectified_on AS day, town_code, count(*) AS n
     FROM fact_refined_issue WHERE status = '已整改' AND rectified_on IS NOT NULL GROUP BY ALL
 )
-SELECT day, town_code, 'dcm.on_time_close_rate' AS indicator, CAST(on_time AS DOUBLE) AS num,
+SELECT day, town_code, 'dcm.on_time_due_rate' AS indicator, CAST(on_time AS DOUBLE) AS num,
     CAST(due AS DOUBLE) AS den FROM dcm_due
 UNION ALL SELECT day, town_code, 'dcm.rework_rate', CAST(reworked AS DOUBLE), CAST(due AS DOUBLE) FROM dcm_due
-UNION ALL SELECT day, town_code, 'dcm.closed', CAST(closed AS DOUBLE), NULL FROM dcm_closed
+UNION ALL SELECT day, town_code, 'dcm.closed_all', CAST(closed AS DOUBLE), NULL FROM dcm_closed
 UNION ALL SELECT day, town_code, 'dcm.filed', CAST(filed AS DOUBLE), NULL FROM dcm_filed
 UNION ALL SELECT day, town_code, 'demolition.stock_count', CAST(n AS DOUBLE), NULL FROM stock_demolished
 UNION ALL SELECT day, town_code, 'demolition.stock_area_m2', CAST(area AS DOUBLE), NULL FROM stock_demolished

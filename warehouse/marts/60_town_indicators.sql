@@ -3,7 +3,7 @@
 -- and warehouse/scoring.py. Any period's value is sum(numerator) / sum(denominator) (a count when the
 -- denominator is NULL): never an average of ratios.
 --
---   dcm.on_time_close_rate   按期结案数 / 应结案数 (应结案: 处置截止时间 on the day, less 作废/缓办/挂账)
+--   dcm.on_time_due_rate   按期结案数 / 应结案数 (应结案: 处置截止时间 on the day, less 作废/缓办/挂账)
 --   dcm.close_rate           结案 among 应结案 / 应结案数
 --   dcm.rework_rate          返工次数 > 0 among 应结案 / 应结案数 (lower is better)
 --   refined.rectified_rate   不精致问题 found (发现日期) on the day: 已整改 / all
@@ -45,7 +45,7 @@ video AS (
             AND handled_at <= arrived_at + INTERVAL 5 MINUTE) AS five_minute
     FROM fact_video_ai_event GROUP BY ALL
 )
-SELECT town_code, day, 'dcm.on_time_close_rate' AS indicator, CAST(on_time AS DOUBLE) AS numerator,
+SELECT town_code, day, 'dcm.on_time_due_rate' AS indicator, CAST(on_time AS DOUBLE) AS numerator,
     CAST(due AS DOUBLE) AS denominator, excl_void, excl_deferred, excl_hung FROM dcm
 UNION ALL SELECT town_code, day, 'dcm.close_rate', closed, due, excl_void, excl_deferred, excl_hung FROM dcm
 UNION ALL SELECT town_code, day, 'dcm.rework_rate', reworked, due, excl_void, excl_deferred, excl_hung FROM dcm

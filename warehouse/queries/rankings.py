@@ -204,7 +204,7 @@ def exclusion_counts(town_code: str, grain: str, day: dt.date) -> sa.Select:
                   sa.cast(sa.func.coalesce(sa.func.sum(d.excl_void), 0), sa.BigInteger).label("excl_void"),
                   sa.cast(sa.func.coalesce(sa.func.sum(d.excl_deferred), 0), sa.BigInteger).label("excl_deferred"),
                   sa.cast(sa.func.coalesce(sa.func.sum(d.excl_hung), 0), sa.BigInteger).label("excl_hung"))
-        .where(d.indicator == "dcm.on_time_close_rate", d.town_code == town_code, d.day >= start, d.day <= end)
+        .where(d.indicator == "dcm.on_time_due_rate", d.town_code == town_code, d.day >= start, d.day <= end)
     )
 
 
@@ -218,7 +218,7 @@ def indicator_rows(indicator: str, town_code: str, grain: str, day: dt.date, lim
     lower = indicator_meta(indicator).direction == "lower"
     if indicator.startswith("dcm."):
         c = CASE.c
-        num = {"dcm.on_time_close_rate": c.is_on_time, "dcm.close_rate": c.is_closed,
+        num = {"dcm.on_time_due_rate": c.is_on_time, "dcm.close_rate": c.is_closed,
                "dcm.rework_rate": c.is_reworked}.get(indicator)
         if num is None:
             raise ValueError(f"no rows for indicator {indicator!r}")

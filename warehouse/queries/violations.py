@@ -371,7 +371,7 @@ def town_performance(f: Filters, min_due: int = MIN_DENOMINATOR, bureau_only: bo
             rates["on_time"].label("on_time_rate"),
             rates["close"].label("close_rate"),
             rates["rework"].label("rework_rate"),
-            target_value("dcm.on_time_close_rate", f, t.town_code).label("target_on_time_rate"),
+            target_value("dcm.on_time_due_rate", f, t.town_code).label("target_on_time_rate"),
             target_value("dcm.close_rate", f, t.town_code).label("target_close_rate"),
             target_value("dcm.rework_rate", f, t.town_code).label("target_rework_rate"),
         )

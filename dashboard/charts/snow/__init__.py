@@ -1,0 +1,1 @@
+"""The charts of /snow, one module each."""
