@@ -47,9 +47,9 @@ TARGETS = [
     ["指标编码", "范围", "周期类型", "周期", "目标值", "方向"],
     *[[ind, "环翠区", ptype, period, "95", "越高越好"] for ind, ptype, period in SPELLINGS],
     # the 2023Q1 quarter target must win over the year's for a range inside the quarter
-    ["dcm.on_time_close_rate", "环翠区", "年", "2023", "90%", "越高越好"],
-    ["dcm.on_time_close_rate", "环翠区", "季度", "2023Q1", "97%", "越高越好"],
-    ["dcm.on_time_close_rate", "环翠区", "月", "2023-02", "0.99", "越高越好"],
+    ["dcm.on_time_due_rate", "环翠区", "年", "2023", "90%", "越高越好"],
+    ["dcm.on_time_due_rate", "环翠区", "季度", "2023Q1", "97%", "越高越好"],
+    ["dcm.on_time_due_rate", "环翠区", "月", "2023-02", "0.99", "越高越好"],
 ]
 
 
@@ -69,7 +69,7 @@ def test_rule_period001_every_spelling_covers_its_dates(run) -> None:
 
 
 def test_rule_period002_rates_in_per_cent_become_fractions(run) -> None:
-    df = run("SELECT period, target FROM mart_target WHERE indicator = 'dcm.on_time_close_rate' ORDER BY period")
+    df = run("SELECT period, target FROM mart_target WHERE indicator = 'dcm.on_time_due_rate' ORDER BY period")
     assert dict(zip(df.period, df.target, strict=True)) == pytest.approx({"2023": 0.9, "2023-02": 0.99,
                                                                           "2023Q1": 0.97})
 

@@ -85,13 +85,13 @@ def test_rule_on_time004_violations_kpis_exact(run) -> None:
 
 def test_rule_on_time005_kpi_mart_counts_the_same(run) -> None:
     df = run("SELECT indicator, sum(num) AS num, sum(den) AS den FROM mart_kpi_daily "
-             f"WHERE town_code = '{HLL}' AND indicator = 'dcm.on_time_close_rate' GROUP BY 1")
+             f"WHERE town_code = '{HLL}' AND indicator = 'dcm.on_time_due_rate' GROUP BY 1")
     assert (df.num.tolist(), df.den.tolist()) == ([3.0], [6.0])
 
 
 def test_rule_on_time006_town_indicator_mart_counts_the_same(run) -> None:
     df = run("SELECT sum(numerator) AS num, sum(denominator) AS den FROM mart_town_indicator_day "
-             f"WHERE town_code = '{HLL}' AND indicator = 'dcm.on_time_close_rate'")
+             f"WHERE town_code = '{HLL}' AND indicator = 'dcm.on_time_due_rate'")
     assert (df.num.tolist(), df.den.tolist()) == ([3.0], [6.0])
 
 

@@ -84,9 +84,9 @@ def _cases(prefix: str, town: str, due: int, on_time: int) -> list[list[str]]:
 
 TARGETS = [
     ["指标编码", "范围", "周期类型", "周期", "目标值", "方向"],
-    ["dcm.on_time_close_rate", "鲸园街道", "年", "2023", "100%", "越高越好"],
-    ["dcm.on_time_close_rate", "竹岛街道", "年", "2023", "90", "越高越好"],
-    ["dcm.on_time_close_rate", "环翠区", "年", "2023", "100", "越高越好"],
+    ["dcm.on_time_due_rate", "鲸园街道", "年", "2023", "100%", "越高越好"],
+    ["dcm.on_time_due_rate", "竹岛街道", "年", "2023", "90", "越高越好"],
+    ["dcm.on_time_due_rate", "环翠区", "年", "2023", "100", "越高越好"],
 ]
 
 
