@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
+from itertools import zip_longest
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,12 +31,15 @@ ROOT = Path(__file__).resolve().parents[2]
 # Which tests exercise which mart file (the marts build on each other, so later files add earlier ones' tests
 # only where they read them). Patterns are globs under tests/; missing files are ignored (before/after runs).
 TESTS: dict[str, list[str]] = {
-    "20_dcm.sql": ["test_marts_dcm.py", "test_rules_*.py", "test_boundaries_*.py"],
+    "10_calendar.sql": ["test_rules_calendar.py", "test_rules_calendar_targets.py", "test_rules_targets.py"],
+    "20_dcm.sql": ["test_marts_dcm.py", "test_rules_on_time.py", "test_rules_status_bands.py",
+                   "test_rules_calendar_targets.py", "test_boundaries_aliases.py"],
     "30_construction.sql": ["test_marts_construction.py"],
-    "40_snow.sql": ["test_marts_snow.py"],
-    "50_kpi.sql": ["test_marts_rankings.py", "test_rules_*.py"],
-    "60_town_indicators.sql": ["test_marts_rankings.py", "test_rules_*.py"],
-    "90_report.sql": ["test_marts_dcm.py", "test_demo_calibration.py"],
+    "40_snow.sql": ["test_marts_snow.py", "test_boundaries_aliases.py"],
+    "45_assessment.sql": ["test_marts_rankings.py"],
+    "50_kpi.sql": ["test_marts_rankings.py", "test_rules_on_time.py"],
+    "60_town_indicators.sql": ["test_marts_rankings.py", "test_rules_on_time.py"],
+    "90_report.sql": ["test_marts_dcm.py", "test_boundaries_aliases.py", "test_demo_calibration.py"],
 }
 COPY = ("etl", "warehouse", "dashboard", "pages", "assets", "tests", "pyproject.toml")
 
@@ -235,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.sample and len(ms) > args.sample:
                 ms = sorted(random.Random(f"{args.seed}:{name}").sample(ms, args.sample), key=lambda m: m.start)
             plan += ms
+        # round robin over the files, so that a run cut short by --budget samples every file alike
+        by_file = [[m for m in plan if m.file == name] for name in names]
+        plan = [m for group in zip_longest(*by_file) for m in group if m is not None]
         if args.list:
             for m in plan:
                 print(m.label())
