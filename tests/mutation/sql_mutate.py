@@ -30,15 +30,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Which tests exercise which mart file (the marts build on each other, so later files add earlier ones' tests
 # only where they read them). Patterns are globs under tests/; missing files are ignored (before/after runs).
-TESTS: dict[str, list[str]] = {
+TESTS: dict[str, list[str]] = {  # fastest and most pointed first: pytest -x stops at the first failure
     "10_calendar.sql": ["test_rules_calendar.py", "test_rules_calendar_targets.py", "test_rules_targets.py"],
-    "20_dcm.sql": ["test_marts_dcm.py", "test_rules_on_time.py", "test_rules_status_bands.py",
+    "20_dcm.sql": ["test_rules_on_time.py", "test_marts_dcm.py", "test_rules_status_bands.py",
                    "test_rules_calendar_targets.py", "test_boundaries_aliases.py"],
     "30_construction.sql": ["test_marts_construction.py"],
     "40_snow.sql": ["test_marts_snow.py", "test_boundaries_aliases.py"],
     "45_assessment.sql": ["test_marts_rankings.py"],
-    "50_kpi.sql": ["test_marts_rankings.py", "test_rules_on_time.py"],
-    "60_town_indicators.sql": ["test_marts_rankings.py", "test_rules_on_time.py"],
+    "50_kpi.sql": ["test_rules_on_time.py", "test_marts_rankings.py"],
+    "60_town_indicators.sql": ["test_rules_on_time.py", "test_marts_rankings.py"],
     "90_report.sql": ["test_marts_dcm.py", "test_boundaries_aliases.py", "test_demo_calibration.py"],
 }
 COPY = ("etl", "warehouse", "dashboard", "pages", "assets", "tests", "pyproject.toml")
@@ -206,7 +206,7 @@ def _run(work: Path, tests: list[str], timeout: float) -> tuple[str, float]:
             cwd=work, capture_output=True, text=True, timeout=timeout,
         )
     except subprocess.TimeoutExpired:
-        return "timeout", time.perf_counter() - started
+        return "timeout", time.perf_counter() - started  # subprocess.run kills the child on timeout
     seconds = time.perf_counter() - started
     if proc.returncode == 0:
         return "survived", seconds
