@@ -97,13 +97,12 @@ def _target_keys(key: str) -> tuple[str, ...]:
 
 
 def additive(
-    wh: Warehouse, f: Filters, keys: list[str], grain: str = "month", periods: int = 12, plan_keys: tuple[str, ...] = ()
+    wh: Warehouse, f: Filters, keys: list[str], grain: str = "month", periods: int = 12
 ) -> dict[str, KpiValue]:
     """Value, deltas, series and status of additive indicators over ``f``.
 
     ``target`` is the target as set (e.g. the year's plan); the status compares the value with it as due over
-    ``f`` (a count's year plan pro rata: ``warehouse.rules.targets``). ``plan_keys`` is kept for callers; every
-    count is compared pro rata.
+    ``f`` (a count's year plan pro rata: ``warehouse.rules.targets``).
     """
     assert f.start and f.end
     now, prev, yoy = _totals(wh, f, keys), _totals(wh, previous(f), keys), _totals(wh, year_before(f), keys)

@@ -21,6 +21,7 @@ from warehouse.queries import overview as qo
 from warehouse.queries import snow as qs
 from warehouse.rules import calendar
 from warehouse.rules.status import status_of
+from warehouse.rules.status import worst as worst_status
 from warehouse.sql import Filters
 
 
@@ -100,7 +101,7 @@ def _rank_tile(ctx: PageContext) -> html.Div:
     worst = "green"
     for r in ranks.itertuples():
         st = status_of(float(r.rank), goal, "lower", kind="rank")
-        worst = "red" if "red" in (st, worst) else ("amber" if "amber" in (st, worst) else worst)
+        worst = worst_status([st, worst])
         items.append(
             html.Div(
                 [
@@ -127,12 +128,7 @@ def _rank_tile(ctx: PageContext) -> html.Div:
 
 
 def _demolition_tile(ctx: PageContext, f_ytd: Filters) -> html.Div:
-    vals = kpis.additive(
-        ctx.wh,
-        f_ytd,
-        ["demolition.stock_count", "demolition.stock_area_m2"],
-        plan_keys=("demolition.stock_count", "demolition.stock_area_m2"),
-    )
+    vals = kpis.additive(ctx.wh, f_ytd, ["demolition.stock_count", "demolition.stock_area_m2"])
     count, area = vals["demolition.stock_count"], vals["demolition.stock_area_m2"]
     ind_c, ind_a = indicators.get(count.key), indicators.get(area.key)
     value = f"{ind_c.format(count.value, ctx.lang)} · {ind_a.format(area.value, ctx.lang)}"

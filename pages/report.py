@@ -10,9 +10,7 @@ from dash import dcc, html
 
 from dashboard.components import message, page_header
 from dashboard.pagekit import PageContext, PageSpec
-from warehouse.report import AREAS_EN, AREAS_ZH, REPORT_FIGURES, ReportFigure
-
-_AREA_NUMERALS = "一二三四五六七"
+from warehouse.report import AREAS, AREAS_EN, AREAS_ZH, REPORT_FIGURES, ReportFigure
 
 
 def fmt(fig: ReportFigure, value: float | None, lang: str) -> str:
@@ -62,7 +60,7 @@ def table(ctx: PageContext, year: int, now: dict[str, float | None], before: dic
     )
     rows: list[Any] = []
     for area in range(1, 8):
-        title = AREAS_EN[area] if lang == "en" else f"（{_AREA_NUMERALS[area - 1]}）{AREAS_ZH[area]}"
+        title = AREAS_EN[area] if lang == "en" else f"（{AREAS[area - 1]['numeral']}）{AREAS_ZH[area]}"
         rows.append(html.Tr(html.Th(title, colSpan=5, className="kpi-report-area")))
         for fig in (f for f in REPORT_FIGURES if f.area == area):
             rows.append(

@@ -39,6 +39,8 @@ def test_st002_constants_and_points_variant() -> None:
     assert st.points_status(5, False) == "amber"
     assert st.points_status(5.01, False) == "red"
     assert st.points_status(0, True) == "grey"
+    assert st.worst(["green", "amber", "grey"]) == "amber" and st.worst([None, "grey"]) == "green"
+    assert st.worst(["amber", "red", "green"]) == "red"
     assert st.COLORS["green"] == "#2e9d5b" and st.name("amber", "en") == "near target" and st.name(None) == "未设目标"
 
 

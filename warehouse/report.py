@@ -7,6 +7,9 @@ from the mart. ``rows_behind`` counts the rows behind each figure.
 
 from __future__ import annotations
 
+import csv
+from importlib import resources
+
 import duckdb
 
 from warehouse import indicators
@@ -16,14 +19,14 @@ ReportFigure = Indicator
 REPORT_FIGURES: tuple[Indicator, ...] = indicators.REPORT_FIGURES  # a view of the registry
 
 
-AREAS_ZH = {
-    1: "市容市貌精细化管理", 2: "群众满意度专项提升", 3: "市级考核专项工作", 4: "市级督导专项整治",
-    5: "执法队伍规范化建设", 6: "便民服务与营商环境", 7: "信用体系与智慧城管",
-}
-AREAS_EN = {
-    1: "Refined city appearance", 2: "Resident satisfaction", 3: "City assessments", 4: "City-supervised campaigns",
-    5: "Enforcement standards", 6: "Public services", 7: "Credit and smart city",
-}
+def _areas() -> list[dict[str, str]]:
+    with resources.files("warehouse.reference").joinpath("report_areas.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+AREAS = _areas()  # the report's seven areas of work (reference data): area, numeral, name_zh, name_en
+AREAS_ZH = {int(a["area"]): a["name_zh"] for a in AREAS}
+AREAS_EN = {int(a["area"]): a["name_en"] for a in AREAS}
 
 
 def report(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, float | None]:

@@ -90,7 +90,7 @@ LEFT JOIN dim_town AS t ON t.town_code = b.town_code
 LEFT JOIN dim_category AS c ON c.minor_name = b.minor_category;
 
 -- mart_target: fact_target with its scope resolved to a town code (or is_district; any other scope matches
--- neither and is ignored) and its 周期 read by the calendar (10_calendar.sql: period_type year, half, quarter,
+-- neither and is ignored) and its 周期 read by the calendar (dim_period, 10_calendar.sql: year, half, quarter,
 -- month or week; period_start .. period_end inclusive); rates given as 90 (per cent) become 0.9. Which target
 -- applies to a range is the one rule of warehouse/rules/targets.py.
 CREATE OR REPLACE VIEW mart_target AS
@@ -100,15 +100,15 @@ SELECT
     tw.town_code,
     tw.town_code IS NULL AND lower(regexp_replace(g.scope, '\s+', '', 'g'))
         IN ('district', '环翠区', '威海市环翠区', '全区', '区级', 'hc') AS is_district,
-    cal_type(g.period) AS period_type,
+    dp.period_type,
     g.period,
-    year(cal_start(g.period)) AS year,
-    cal_start(g.period) AS period_start,
-    cal_end(g.period) AS period_end,
+    year(dp.period_start) AS year,
+    dp.period_start,
+    dp.period_end,
     CAST(CASE WHEN g.indicator LIKE '%rate' AND g.target > 1 THEN g.target / 100 ELSE g.target END AS DOUBLE) AS target,
     g.direction,
     g.basis
 FROM fact_target AS g
+JOIN dim_period AS dp ON dp.period_text = g.period AND dp.period_type IS NOT NULL
 LEFT JOIN ref_alias AS a ON a.kind = 'town' AND a.alias = lower(regexp_replace(g.scope, '\s+', '', 'g'))
-LEFT JOIN dim_town AS tw ON tw.town_code = a.code
-WHERE cal_type(g.period) IS NOT NULL;
+LEFT JOIN dim_town AS tw ON tw.town_code = a.code;

@@ -6,8 +6,8 @@
 -- score and rank NULL and is not counted in units (the units ranked).
 CREATE OR REPLACE VIEW mart_city_assessment AS
 WITH parsed AS (
-    SELECT a.*, cal_type(a.period) AS period_type, cal_start(a.period) AS period_start
-    FROM fact_city_assessment AS a
+    SELECT a.*, dp.period_type, dp.period_start
+    FROM fact_city_assessment AS a LEFT JOIN dim_period AS dp ON dp.period_text = a.period
 ),
 dated AS (
     SELECT * EXCLUDE (rn) FROM (

@@ -90,10 +90,11 @@ coastal_logs AS (
 ),
 coastal_projects AS (  -- every project of the year, in progress included: the year of the list it came from
     -- (the export file's period, e.g. 海岸带综合整治修复项目清单2022.xlsx), else its completion year
-    SELECT coalesce(year(cal_start(nullif(regexp_extract(l.file_name, '((?:19|20)\d{2})', 1), ''))),
-            year(p.completed_on)) AS year,
+    SELECT coalesce(year(dp.period_start), year(p.completed_on)) AS year,
         count(*) AS projects, count(*) FILTER (p.status = '已完成') AS projects_done
-    FROM fact_coastal_project AS p LEFT JOIN load_log AS l ON l.load_id = p._load_id
+    FROM fact_coastal_project AS p
+    LEFT JOIN load_log AS l ON l.load_id = p._load_id
+    LEFT JOIN dim_period AS dp ON dp.period_text = nullif(regexp_extract(l.file_name, '((?:19|20)\d{2})', 1), '')
     GROUP BY 1 HAVING year IS NOT NULL
 ),
 penalty AS (

@@ -110,12 +110,6 @@ def months_back(day: dt.date, n: int) -> dt.date:
     return dt.date(y, m + 1, 1)
 
 
-def year_share(day: dt.date) -> float:
-    """The share of ``day``'s year gone by ``day`` (1 January → 0, 31 December → 1)."""
-    first, last = dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
-    return (day - first).days / (last - first).days
-
-
 def _norm(text: str) -> str:
     return re.sub(r"\s", "", text).upper()
 

@@ -68,6 +68,14 @@ def points_status(deducted: float, provisional: bool) -> str:
     return "amber" if deducted <= POINTS_AMBER_MAX_DEDUCTED + EPS else "red"
 
 
+def worst(statuses: list[str | None]) -> str:
+    """The worst of several statuses for a summary badge: red, else amber, else green (grey and None add nothing)."""
+    for s in ("red", "amber"):
+        if s in statuses:
+            return s
+    return "green"
+
+
 def status_sql(value: sa.ColumnElement, target: sa.ColumnElement, n: sa.ColumnElement, *,
                higher_is_better: bool = True, min_n: int = MIN_DENOMINATOR,
                amber_band: float = AMBER_BAND) -> sa.ColumnElement:
