@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # only where they read them). Patterns are globs under tests/; missing files are ignored (before/after runs).
 TESTS: dict[str, list[str]] = {  # fastest and most pointed first: pytest -x stops at the first failure
     "10_calendar.sql": ["test_rules_calendar.py", "test_rules_calendar_targets.py", "test_rules_targets.py"],
-    "20_dcm.sql": ["test_rules_on_time.py", "test_marts_dcm.py", "test_rules_calendar_targets.py"],
+    "20_dcm.sql": ["test_rules_on_time.py", "test_rules_lifecycle.py", "test_marts_dcm.py",
+                   "test_rules_calendar_targets.py"],
     "30_construction.sql": ["test_marts_construction.py"],
     "40_snow.sql": ["test_marts_snow.py", "test_boundaries_aliases.py"],
     "45_assessment.sql": ["test_marts_rankings.py"],
