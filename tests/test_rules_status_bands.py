@@ -109,3 +109,18 @@ def test_rule_band005_town_colours(towns) -> None:
         HLL: (4, 4, 1.0, "grey"),  # 4 cases: too few to colour
         SJT: (5, 5, 1.0, "green"),  # exactly 5 cases, all on time
     }
+
+
+def test_rule_band006_names_colours_and_odd_inputs() -> None:
+    """Each status in words and colour (warehouse/reference/status.csv), an unknown one as no target, and a
+    value that is not a number as too little data."""
+    assert [rule.name(s) for s in ("green", "amber", "red", "grey", None)] == [
+        "达标", "接近", "未达标", "数据不足", "未设目标"]
+    assert [rule.name(s, "en") for s in ("green", "amber", "red", "grey", None)] == [
+        "on target", "near target", "off target", "too little data", "no target set"]
+    assert (rule.name("purple"), rule.name("purple", "en")) == ("未设目标", "no target set")
+    assert rule.COLORS == {"green": "#2e9d5b", "amber": "#e8a33d", "red": "#d64545", "grey": "#9aa0a6",
+                           "none": "#9aa0a6"}
+    assert rule.status_of("n/a", 1.0, "higher") == "grey"
+    assert rule.status_of(0.9, "n/a", "higher") is None
+    assert rule.status_of(1.0, 1.0, "higher", "n/a", "rate") == "grey"
