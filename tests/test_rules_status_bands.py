@@ -124,3 +124,16 @@ def test_rule_band006_names_colours_and_odd_inputs() -> None:
     assert rule.status_of("n/a", 1.0, "higher") == "grey"
     assert rule.status_of(0.9, "n/a", "higher") is None
     assert rule.status_of(1.0, 1.0, "higher", "n/a", "rate") == "grey"
+
+
+@pytest.mark.parametrize(("value", "target", "n", "expected"), [
+    (None, 1.0, 10, "grey"),  # no value: too little data
+    (0.5, None, 10, None),  # no target: no status
+    (1.0, 1.0, None, "grey"),  # no denominator
+])
+def test_rule_band007_sql_rule_missing_parts(value: float | None, target: float | None, n: int | None,
+                                            expected: str | None) -> None:
+    null = sa.null()
+    expr = rule.status_sql(*(null if x is None else sa.literal(x) for x in (value, target, n)))
+    sql, params = compile_query(sa.select(expr.label("s")))
+    assert duckdb.connect().execute(sql, params).fetchone() == (expected,)
