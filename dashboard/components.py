@@ -85,9 +85,9 @@ def chart_card(
 
 
 def untitled(figure: go.Figure) -> go.Figure:
-    """The figure without its own title (the card says it), with a top margin that fits a legend."""
-    if figure.layout.title.text:
-        figure.update_layout(title_text=None, margin_t=44 if figure.layout.showlegend is not False else 16)
+    """The figure in a card: no title of its own (the card's title is the chart's one title), a top margin
+    that fits a legend."""
+    figure.update_layout(title_text=None, margin_t=44 if figure.layout.showlegend is not False else 16)
     return figure
 
 

@@ -12,7 +12,7 @@ from dashboard import charts, kpis
 from dashboard import format as fmt
 from dashboard.components import kpi_tile, page_header
 from dashboard.figures import overview as fig
-from dashboard.figures.theme import STATUS_COLORS
+from dashboard.figures.rankings import status_class
 from dashboard.i18n import paren, t
 from dashboard.pagekit import PageContext, PageSpec
 from warehouse import indicators
@@ -22,6 +22,7 @@ from warehouse.queries import snow as qs
 from warehouse.rules import calendar
 from warehouse.rules.status import status_of
 from warehouse.rules.status import worst as worst_status
+from warehouse.rules.targets import DEFAULT_RANK
 from warehouse.sql import Filters
 
 
@@ -96,7 +97,7 @@ def _rank_tile(ctx: PageContext) -> html.Div:
             sub=ctx.t("common.no_source", source=ind.label(ctx.lang)),
             status="grey",
         )
-    goal = kpis.goals(ctx.wh, ["assessment.rank"], ctx.filters).get("assessment.rank", 2.0)
+    goal = kpis.goals(ctx.wh, ["assessment.rank"], ctx.filters).get("assessment.rank", DEFAULT_RANK)
     items = []
     worst = "green"
     for r in ranks.itertuples():
@@ -108,8 +109,7 @@ def _rank_tile(ctx: PageContext) -> html.Div:
                     html.Span(r.item, className="kpi-rank-item"),
                     html.Span(
                         ind.format(r.rank, ctx.lang),
-                        className="kpi-rank-badge",
-                        style={"backgroundColor": STATUS_COLORS.get(st or "grey")},
+                        className=f"kpi-rank-badge {status_class(st or 'grey')}",
                     ),
                     html.Span(f"{r.period} · {fmt.score(r.score, 2)}", className="kpi-rank-period"),
                 ],

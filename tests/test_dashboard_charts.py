@@ -80,3 +80,12 @@ def test_dch004_every_chart_and_tile_on_every_page_opens_rows(small_warehouse: P
         assert action.rows is not None, key
         assert action.title == drill.title(key, "zh"), key
     assert json.dumps(sorted(keys - set(drill.CHARTS))) == "[]"
+
+
+def test_dch005_every_chart_has_one_title_its_cards(small_warehouse: Path) -> None:
+    """Figure builders draw no title of their own: the card shows the chart's key in the catalogue."""
+    from dashboard.pagekit import context
+
+    ctx = context({"start": "2022-01-01", "end": "2023-06-30"}, Warehouse(small_warehouse))
+    titled = [c.key for c in charts.charts() if (fig := c.figure(ctx)) is not None and fig.layout.title.text]
+    assert titled == []

@@ -48,10 +48,14 @@ class Chart(Drill):
     width: int = 6  # Bootstrap columns of 12 on wide screens
     height: int = 340
     empty: str | None = None  # i18n key of the sentence when there is nothing to draw (default: the filters')
+    subtitle: Callable[[PageContext], str | None] | None = None  # e.g. the date a roster is as of
 
     def card(self, ctx: PageContext) -> dbc.Card:
         empty = ctx.t(self.empty) if self.empty else ctx.no_match()
-        return chart_card(self.key, ctx.t(self.key), self.figure(ctx), ctx.lang, empty, height=self.height)
+        subtitle = self.subtitle(ctx) if self.subtitle else None
+        return chart_card(
+            self.key, ctx.t(self.key), self.figure(ctx), ctx.lang, empty, height=self.height, subtitle=subtitle
+        )
 
 
 @cache

@@ -49,11 +49,11 @@ def _fmt(measure: Measure) -> str:
 
 def monthly(df: pd.DataFrame, *, lang: str = "zh", measure: Measure = "count") -> go.Figure:
     """Demolitions per month, stacked by kind (存量/新增)."""
-    title, unit = _l("monthly_title", lang), _unit(measure, lang)
+    unit = _unit(measure, lang)
     col = "demolished" if measure == "count" else "demolished_m2"
     if df.empty or df[col].sum() == 0:
-        return empty_figure(lang, title=title)
-    fig = new_figure(title, drill="month")
+        return empty_figure(lang)
+    fig = new_figure(drill="month")
     for kind, part in df.groupby("kind", sort=True):
         custom = [[pd.Timestamp(m).date().isoformat(), kind, _month(m, lang)] for m in part["month"]]
         fig.add_bar(x=part["month"], y=part[col], name=_l(str(kind), lang),
@@ -67,13 +67,13 @@ def monthly(df: pd.DataFrame, *, lang: str = "zh", measure: Measure = "count") -
 
 def by_area(df: pd.DataFrame, *, lang: str = "zh", measure: Measure = "count") -> go.Figure:
     """Demolished in the range and still open at its end, per area and kind."""
-    title, unit = _l("area_title", lang), _unit(measure, lang)
+    unit = _unit(measure, lang)
     if df.empty:
-        return empty_figure(lang, title=title)
+        return empty_figure(lang)
     order = df.sort_values(["area_sort", "area_key"]).drop_duplicates("area_key")
     names = {k: (town_label(k, n, lang) if lv == "town" else n)
              for k, n, lv in zip(order["area_key"], order["area_name"], order["level"], strict=True)}
-    fig = new_figure(title, drill="area_key")
+    fig = new_figure(drill="area_key")
     for kind, part in df.groupby("kind", sort=True):
         part = part.set_index("area_key").reindex(list(names)).reset_index()
         x = [names[k] for k in part["area_key"]]
@@ -93,13 +93,13 @@ def by_area(df: pd.DataFrame, *, lang: str = "zh", measure: Measure = "count") -
 def cumulative_vs_plan(df: pd.DataFrame, *, lang: str = "zh", measure: Measure = "count", kind: str = "存量"
                        ) -> go.Figure:
     """Cumulative demolitions per month against the annual plan (no plan line without a target)."""
-    title, unit = _l(f"cum_title_{kind}", lang), _unit(measure, lang)
+    unit = _unit(measure, lang)
     cum, plan, to_date, per_month = (("cum_count", "plan_count", "plan_to_date_count", "demolished")
                                      if measure == "count" else
                                      ("cum_m2", "plan_m2", "plan_to_date_m2", "demolished_m2"))
     if df.empty or df[cum].dropna().empty:
-        return empty_figure(lang, title=title)
-    fig = new_figure(title, drill="month")
+        return empty_figure(lang)
+    fig = new_figure(drill="month")
     custom = [[pd.Timestamp(m).date().isoformat(), _month(m, lang), fmt.number(v, unit)]
               for m, v in zip(df["month"], df[per_month], strict=True)]
     fig.add_scatter(x=df["month"], y=df[cum], name=_l("cumulative", lang), mode="lines+markers",
@@ -120,13 +120,13 @@ def cumulative_vs_plan(df: pd.DataFrame, *, lang: str = "zh", measure: Measure =
 
 def new_vs_zero(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """New violations still open per town (red above zero, green at zero) against the 动态清零 goal."""
-    title, unit = _l("zero_title", lang), common("sites", lang)
+    unit = common("sites", lang)
     if df.empty:
-        return empty_figure(lang, title=title)
+        return empty_figure(lang)
     names = [town_label(c, n, lang) for c, n in zip(df["town_code"], df["town_name"], strict=True)]
     custom = list(zip(df["town_code"], df["new_found"], df["new_resolved"],
                       [fmt.number(v, common("m2", lang)) for v in df["new_open_m2"]], strict=True))
-    fig = new_figure(title, drill="town_code")
+    fig = new_figure(drill="town_code")
     fig.add_bar(x=names, y=df["new_open"], name=_l("new_open", lang), customdata=custom,
                 marker_color=[status_color(s) for s in df["status"]],
                 hovertemplate=hover(["%{x}",
@@ -142,10 +142,10 @@ def new_vs_zero(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
 
 def time_to_demolish(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """Median days from discovery to demolition per town and kind, with the 90th percentile as a marker."""
-    title, days = _l("time_title", lang), common("days", lang)
+    days = common("days", lang)
     if df.empty:
-        return empty_figure(lang, title=title)
-    fig = new_figure(title, drill="town_code")
+        return empty_figure(lang)
+    fig = new_figure(drill="town_code")
     sites = common("sites", lang)
     for kind, part in df.groupby("kind", sort=True):
         x = [town_label(c, n, lang) for c, n in zip(part["town_code"], part["town_name"], strict=True)]
@@ -164,14 +164,13 @@ def time_to_demolish(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
 
 def campaigns(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """Progress of each campaign (专项行动): resolved share of its entries, as horizontal bars."""
-    title = _l("campaign_title", lang)
     if df.empty:
-        return empty_figure(lang, title=title)
+        return empty_figure(lang)
     m2 = common("m2", lang)
     custom = [[c, _l("resolved_of_total", lang).format(r=int(r), t=int(t)), fmt.number(a, m2), fmt.percent(p)]
               for c, r, t, a, p in zip(df["campaign"], df["resolved"], df["total"], df["demolished_m2"],
                                        df["progress"], strict=True)]
-    fig = new_figure(title, drill="campaign")
+    fig = new_figure(drill="campaign")
     fig.add_bar(y=df["campaign"], x=df["progress"], orientation="h", marker_color=NEUTRAL, customdata=custom,
                 text=[c[3] for c in custom], textposition="auto",
                 hovertemplate=hover(["%{y}", f"{_l('progress', lang)}: %{{customdata[3]}}", "%{customdata[1]}",

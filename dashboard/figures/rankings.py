@@ -87,15 +87,14 @@ def bump_chart(df: pd.DataFrame, *, item: str | None = None, lang: str = "zh", t
     ``df``: period_start, label, item, unit_code, unit_name, is_district, score, rank, units. ``customdata`` of
     every point: unit_code, period label, score, units.
     """
-    title = t("rankings.fig.bump_title", lang)
     if df.empty:
-        return empty_figure(lang, title=title)
+        return empty_figure(lang)
     item = item if item is not None and item in set(df["item"]) else str(df["item"].iloc[0])
     d = df[df["item"] == item].sort_values(["period_start", "rank"])
     if d.empty:
-        return empty_figure(lang, title=title)
+        return empty_figure(lang)
     units = int(d["units"].max())
-    fig = new_figure(title, drill="unit_code")
+    fig = new_figure(drill="unit_code")
     x0, x1 = d["period_start"].min(), d["period_start"].max()
     fig.add_shape(type="rect", xref="paper", x0=0, x1=1, yref="y", y0=0.5, y1=target_rank + 0.5,
                   fillcolor=BAND_COLOR, line_width=0, layer="below")
@@ -162,15 +161,14 @@ def waterfall(wf: pd.DataFrame, *, total: float | Decimal, lang: str = "zh", dec
               total_label: str | None = None) -> go.Figure:
     """The contributions (``Explanation.waterfall()``: key, label_zh, label_en, amount, start, end, …) and the
     total they add up to as a last bar. Bars are coloured by the status of each contribution when it has one."""
-    title = t("rankings.fig.waterfall_title", lang)
     if wf.empty:
-        return empty_figure(lang, message=t("rankings.fig.no_parts", lang), title=title)
+        return empty_figure(lang, message=t("rankings.fig.no_parts", lang))
     width = max(6, 60 // (len(wf) + 1)) * (3 if lang == "en" else 2) // 2
     labels = [wrap(str(x), width) for x in (wf["label_en"] if lang == "en" else wf["label_zh"])]
     amounts = [float(a) for a in wf["amount"]]
     total_name = total_label or t("rankings.fig.total", lang)
     texts = [_dec_text(a, decimals) for a in amounts] + [_dec_text(total, decimals, sign=False)]
-    fig = new_figure(title)
+    fig = new_figure()
     fig.add_waterfall(
         x=[*labels, total_name], y=[*amounts, float(total)], measure=["relative"] * len(amounts) + ["total"],
         text=texts, textposition="outside", cliponaxis=False,
@@ -196,10 +194,9 @@ def per_size_bars(df: pd.DataFrame, *, indicator: str, lang: str = "zh", unit: s
                   highlight: tuple[str, ...] = ()) -> go.Figure:
     """One indicator's volume per town (``scoring.per_size`` rows of one period): raw, per 10k residents, per
     100 road-km side by side, towns in the same order (largest raw volume first)."""
-    title = t("rankings.fig.fair_title", lang)
     d = df[df["indicator"] == indicator] if not df.empty else df
     if d.empty or d["volume"].fillna(0).sum() == 0:
-        return empty_figure(lang, message=t("rankings.fig.fair_empty", lang), title=title)
+        return empty_figure(lang, message=t("rankings.fig.fair_empty", lang))
     d = d.sort_values(["volume", "town_sort" if "town_sort" in d else "town_code"], ascending=[True, False])
     names = [town_label(c, n, lang) for c, n in zip(d["town_code"], d.get("town_name", d["town_code"]), strict=True)]
     panels = [("volume", t("rankings.fig.raw", lang), ",.0f"),
@@ -207,7 +204,7 @@ def per_size_bars(df: pd.DataFrame, *, indicator: str, lang: str = "zh", unit: s
               ("volume_per_100km", t("rankings.fig.per_100km", lang), ",.1f")]
     fig = make_subplots(rows=1, cols=3, shared_yaxes=True, subplot_titles=[p[1] for p in panels],
                         horizontal_spacing=0.04)
-    fig.update_layout(template=new_figure().layout.template, title_text=title, meta={"drill": "town_code"})
+    fig.update_layout(template=new_figure().layout.template, meta={"drill": "town_code"})
     colors = [town_color(c) if not highlight or c in highlight else OTHER_UNIT_COLOR for c in d["town_code"]]
     for i, (col, name, spec) in enumerate(panels, start=1):
         values = d[col].astype(float)

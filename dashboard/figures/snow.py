@@ -38,9 +38,9 @@ def _names(df: pd.DataFrame, lang: str) -> list[str]:
 def roster_by_unit(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """Personnel (left axis, 人) and machines (right axis, 台) per town or unit, from the roster in force."""
     if df.empty:
-        return empty_figure(lang, _l("no_roster", lang), title=_l("roster_title", lang).format(d="—"))
+        return empty_figure(lang, _l("no_roster", lang))
     people, machines = common("people", lang), common("machines", lang)
-    fig = new_figure(_l("roster_title", lang).format(d=_as_of(df)), drill="unit_key")
+    fig = new_figure(drill="unit_key")
     x = _names(df, lang)
     custom = list(zip(df["unit_key"], df["personnel"], df["machines"], strict=True))
     tmpl = hover(["%{x}", f"{_l('personnel', lang)}: %{{customdata[1]:,}} {people}",
@@ -58,9 +58,9 @@ def roster_by_unit(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
 def machines_by_type(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """Machines per town or unit, stacked by machine type."""
     if df.empty:
-        return empty_figure(lang, _l("no_roster", lang), title=_l("types_title", lang).format(d="—"))
+        return empty_figure(lang, _l("no_roster", lang))
     machines = common("machines", lang)
-    fig = new_figure(_l("types_title", lang).format(d=_as_of(df)), drill="unit_key")
+    fig = new_figure(drill="unit_key")
     units = df.sort_values(["unit_sort", "unit_key"]).drop_duplicates("unit_key")
     names = dict(zip(units["unit_key"], _names(units, lang), strict=True))
     for i, (mtype, part) in enumerate(df.groupby("machine_type", sort=True)):
@@ -78,9 +78,9 @@ def readiness(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """Machines per 100 km of roads per town or unit (``roster_by_unit``), the district average as a line."""
     d = df.dropna(subset=["machines_per_100km"]) if not df.empty else df
     if d.empty:
-        return empty_figure(lang, _l("no_roster", lang), title=_l("readiness_title", lang).format(d="—"))
+        return empty_figure(lang, _l("no_roster", lang))
     km, machines, people = common("km", lang), common("machines", lang), common("people", lang)
-    fig = new_figure(_l("readiness_title", lang).format(d=_as_of(d)), drill="unit_key")
+    fig = new_figure(drill="unit_key")
     custom = [[k, int(m), fmt.number(r, km, 1), fmt.number(p, f"{people}/100 {km}", 1)]
               for k, m, r, p in zip(d["unit_key"], d["machines"], d["road_km_ref"], d["personnel_per_100km"],
                                     strict=True)]
@@ -100,9 +100,9 @@ def reserves(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """De-icer reserves (吨) per town or unit (``roster_by_unit``)."""
     d = df.dropna(subset=["deicer_t"]) if not df.empty else df
     if d.empty:
-        return empty_figure(lang, _l("no_roster", lang), title=_l("reserves_title", lang).format(d="—"))
+        return empty_figure(lang, _l("no_roster", lang))
     tons = common("tons", lang)
-    fig = new_figure(_l("reserves_title", lang).format(d=_as_of(d)), drill="unit_key")
+    fig = new_figure(drill="unit_key")
     fig.add_bar(x=_names(d, lang), y=d["deicer_t"], customdata=[[k] for k in d["unit_key"]],
                 marker_color=[town_color(k) for k in d["unit_key"]],
                 hovertemplate=hover(["%{x}", f"{_l('deicer', lang)}: %{{y:,.1f}} {tons}"]))
@@ -112,11 +112,10 @@ def reserves(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
 
 def event_trend(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """Person-times and machine-times per period (bars) and the median time to reopen main roads (line)."""
-    title = _l("events_title", lang)
     if df.empty:
-        return empty_figure(lang, title=title)
+        return empty_figure(lang)
     hours, tons = common("hours", lang), common("tons", lang)
-    fig = new_figure(title, drill="period")
+    fig = new_figure(drill="period")
     custom = [[pd.Timestamp(p).date().isoformat(), int(e), int(t), fmt.number(dc, tons, 1),
                fmt.number(None if pd.isna(s) else s / 10000, _l("unit_m2_10k", lang), 1),
                fmt.number(mx, hours, 1)]
@@ -139,14 +138,13 @@ def event_trend(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
 
 def events_by_town(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """Mean and longest time to reopen main roads per town, with the deployment in the hover."""
-    title = _l("reopen_title", lang)
     d = df.dropna(subset=["mean_reopen_hours"]) if not df.empty else df
     if d.empty:
-        return empty_figure(lang, title=title)
+        return empty_figure(lang)
     hours = common("hours", lang)
     names = [town_label(c, n, lang) for c, n in zip(d["town_code"], d["town_name"], strict=True)]
     custom = list(zip(d["town_code"], d["events"], d["person_times"], d["machine_times"], strict=True))
-    fig = new_figure(title, drill="town_code")
+    fig = new_figure(drill="town_code")
     fig.add_bar(x=names, y=d["mean_reopen_hours"], name=_l("mean_reopen", lang), customdata=custom,
                 marker_color=[town_color(c) for c in d["town_code"]],
                 hovertemplate=hover(["%{x}", f"{_l('mean_reopen', lang)}: %{{y:,.1f}} {hours}",

@@ -48,10 +48,9 @@ def _iso(values: pd.Series) -> list[str]:
 
 def volume_trend(df: pd.DataFrame, *, lang: str = "zh", grain: str = "month") -> go.Figure:
     """Reported, filed and closed cases per period (bars for filed, lines for the others)."""
-    title = _l("volume_title", lang)
     if df.empty:
-        return empty_figure(lang, title=title)
-    fig = new_figure(title, drill="period")
+        return empty_figure(lang)
+    fig = new_figure(drill="period")
     unit = common("cases", lang)
     custom = list(zip(_iso(df["period"]), [period_label(p, grain, lang) for p in df["period"]], strict=True))
     for key, kind, color in (("filed", "bar", "#4c78a8"), ("reported", "line", "#f58518"),
@@ -71,10 +70,9 @@ def volume_trend(df: pd.DataFrame, *, lang: str = "zh", grain: str = "month") ->
 
 def category_pareto(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """Filed cases per minor category, biggest first, with the cumulative share on a second axis."""
-    title = _l("pareto_title", lang)
     if df.empty:
-        return empty_figure(lang, title=title)
-    fig = new_figure(title, drill="category")
+        return empty_figure(lang)
+    fig = new_figure(drill="category")
     unit = common("cases", lang)
     majors = [value_label("major_category", m, lang) for m in df["major_category"]]
     custom = list(zip(df["minor_category"], majors, (fmt.percent(s) for s in df["share"]), strict=True))
@@ -93,9 +91,8 @@ def category_pareto(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
 
 def town_category_heatmap(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """Filed cases per area (town, or community inside a town) × category."""
-    title = _l("heatmap_title", lang)
     if df.empty:
-        return empty_figure(lang, title=title)
+        return empty_figure(lang)
     areas = df.sort_values(["area_sort", "area_key"]).drop_duplicates("area_key")
     cats = sorted(df["category"].unique())
     z = df.pivot_table(index="area_key", columns="category", values="cases", aggfunc="sum", fill_value=0)
@@ -103,7 +100,7 @@ def town_category_heatmap(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     names = [town_label(k, n, lang) for k, n in zip(areas["area_key"], areas["area_name"], strict=True)]
     cat_names = [value_label("major_category", c, lang) for c in cats]
     custom = [[[k, c] for c in cats] for k in areas["area_key"]]
-    fig = new_figure(title, drill="area_key")
+    fig = new_figure(drill="area_key")
     unit = common("cases", lang)
     fig.add_heatmap(z=z.to_numpy(), x=cat_names, y=names, customdata=custom, colorscale="Blues",
                     colorbar={"title": {"text": unit}},
@@ -114,10 +111,9 @@ def town_category_heatmap(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
 
 def channel_mix(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """Reported cases by source channel (a ring, fixed colour per channel)."""
-    title = _l("channel_title", lang)
     if df.empty or df["reported"].sum() == 0:
-        return empty_figure(lang, title=title)
-    fig = new_figure(title, drill="channel")
+        return empty_figure(lang)
+    fig = new_figure(drill="channel")
     unit = common("cases", lang)
     names = [value_label("channel", c, lang) for c in df["channel"]]
     custom = list(zip(df["channel"], df["filed"], df["void_count"], strict=True))
@@ -135,10 +131,9 @@ def channel_mix(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
 
 def lifecycle_funnel(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """上报→立案→派遣→处置→核查→结案: cases reaching each stage, with median hours from the previous one."""
-    title = _l("funnel_title", lang)
     if df.empty or df["cases"].fillna(0).sum() == 0:
-        return empty_figure(lang, title=title)
-    fig = new_figure(title, drill="stage")
+        return empty_figure(lang)
+    fig = new_figure(drill="stage")
     unit, hours = common("cases", lang), common("hours", lang)
     names = [value_label("stage", s, lang) for s in df["stage"]]
     med = [fmt.number(v, hours, 1) for v in df["median_hours"]]
@@ -158,9 +153,8 @@ def town_performance(df: pd.DataFrame, *, lang: str = "zh", metric: str = "on_ti
     """One rate per town (on_time_rate, close_rate or rework_rate), coloured by status, against its target."""
     if metric not in _NUM_COUNTS:
         raise ValueError(f"metric must be one of {tuple(_NUM_COUNTS)}, not {metric!r}")
-    title = _l(f"perf_title_{metric}", lang)
     if df.empty or df["due"].fillna(0).sum() == 0:
-        return empty_figure(lang, title=title)
+        return empty_figure(lang)
     key = metric.removesuffix("_rate")
     status_col = {"on_time": "on_time_status", "close": "close_status", "rework": "rework_status"}[key]
     target_col = f"target_{metric}"
@@ -172,7 +166,7 @@ def town_performance(df: pd.DataFrame, *, lang: str = "zh", metric: str = "on_ti
         for code, rate, num, due, tgt, status in zip(df["town_code"], df[metric], df[_NUM_COUNTS[metric]], df["due"],
                                                      df[target_col], df[status_col], strict=True)
     ]
-    fig = new_figure(title, drill="town_code")
+    fig = new_figure(drill="town_code")
     fig.add_bar(x=names, y=df[metric], name=_l(metric, lang), customdata=custom,
                 marker_color=[status_color(s) if isinstance(s, str) else town_color(c)
                               for s, c in zip(df[status_col], df["town_code"], strict=True)],
@@ -190,15 +184,14 @@ def town_performance(df: pd.DataFrame, *, lang: str = "zh", metric: str = "on_ti
 
 def area_breakdown(df: pd.DataFrame, *, lang: str = "zh", measure: str = "filed") -> go.Figure:
     """One drill level (towns, communities or grids) as bars of ``measure`` (filed, reported, due, open_count)."""
-    title = _l("area_title", lang)
     if df.empty:
-        return empty_figure(lang, title=title)
+        return empty_figure(lang)
     d = df.sort_values(["area_sort", measure], ascending=[True, False])
     names = [town_label(k, n, lang) if lv == "town" else n
              for k, n, lv in zip(d["area_key"], d["area_name"], d["level"], strict=True)]
     unit = common("cases", lang)
     custom = list(zip(d["area_key"], d["level"], d["on_time_rate"].map(fmt.percent), strict=True))
-    fig = new_figure(title, drill="area_key")
+    fig = new_figure(drill="area_key")
     fig.add_bar(x=names, y=d[measure], customdata=custom,
                 marker_color=[town_color(k) if lv == "town" else NEUTRAL
                               for k, lv in zip(d["area_key"], d["level"], strict=True)],

@@ -149,10 +149,10 @@ def explain_town(b: Board, town: str, subject: str, town_name: str, lang: str, w
         mine = mine[mine["town_code"] == town]
         ex = scoring.explain(town, b.start, b.scored, b.table, weights=b.weights)
         top = head(t("rankings.ex.composite", lang), f"{ex.value}", ex.status, ex.rank, ex.ranked_of, lang)
+        reasons = {k: "rankings.ex.reason." + reason.replace(" ", "_") for k, reason in ex.left_out}
         left = t("common.semicolon", lang).join(
-            (scoring.RANKED[k].label(lang) if k in scoring.RANKED else k)
-            + paren(t("rankings.ex.reason." + reason.replace(" ", "_"), lang), lang)
-            for k, reason in ex.left_out
+            (scoring.RANKED[k].label(lang) if k in scoring.RANKED else k) + paren(t(key, lang), lang)
+            for k, key in reasons.items()
         )
         facts = definition_list([
             (t("common.formula", lang), formula_text(ex, lang)),
