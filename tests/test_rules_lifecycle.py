@@ -36,6 +36,9 @@ ROWS += [
     # closed at once (0 h each)
     ["H1", REPORTED, "12345", "暴露垃圾", "环翠楼", REPORTED, "2023-05-09 09:30:00", "区综合执法局",
      "2023-05-10 08:00:00", "2023-05-09 09:30:00", "2023-05-09 09:30:00", "结案"],
+    # H3: dispatched at the very moment it was reported (0 h), never filed
+    ["H3", REPORTED, "12345", "暴露垃圾", "环翠楼", "", REPORTED, "区综合执法局", "2023-05-10 08:00:00", "", "",
+     "派遣"],
     # H2: stamps out of order (filed before reported, closed before handled): those hours are NULL
     ["H2", REPORTED, "12345", "暴露垃圾", "环翠楼", "2023-05-09 07:00:00", "2023-05-09 10:00:00", "区综合执法局",
      "2023-05-10 08:00:00", "2023-05-09 12:00:00", "2023-05-09 11:00:00", "结案"],
@@ -65,6 +68,11 @@ def test_rule_life002_hours_between_equal_stamps_are_zero(run) -> None:
     assert (h.h_report_to_file, h.h_file_to_dispatch, h.h_dispatch_to_handle, h.h_handle_to_close) == (
         0.0, 1.5, 0.0, 0.0)
     assert (h.h_report_to_dispatch, h.h_dispatch_to_close, h.h_report_to_close) == (1.5, 0.0, 1.5)
+
+
+def test_rule_life004_dispatched_as_reported_is_zero_hours(run) -> None:
+    h = run("SELECT * FROM mart_dcm_case WHERE case_no = 'H3'").iloc[0]
+    assert h.h_report_to_dispatch == 0.0
 
 
 def test_rule_life003_hours_out_of_order_are_null(run) -> None:

@@ -37,7 +37,7 @@ TESTS: dict[str, list[str]] = {  # fastest and most pointed first: pytest -x sto
     "30_construction.sql": ["test_marts_construction.py"],
     "40_snow.sql": ["test_marts_snow.py", "test_boundaries_aliases.py"],
     "45_assessment.sql": ["test_marts_rankings.py"],
-    "50_kpi.sql": ["test_rules_on_time.py", "test_marts_rankings.py"],
+    "50_kpi.sql": ["test_rules_kpi_mart.py", "test_rules_on_time.py", "test_marts_rankings.py"],
     "60_town_indicators.sql": ["test_rules_on_time.py", "test_marts_rankings.py"],
     "90_report.sql": ["test_marts_dcm.py", "test_boundaries_aliases.py", "test_demo_calibration.py"],
 }
