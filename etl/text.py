@@ -55,17 +55,19 @@ def cell_text(value: object) -> str | None:
         return value.isoformat()
     if isinstance(value, dt.timedelta):
         return str(value)
-    text = fold_width(str(value)).strip()
+    text = str(value).strip()  # full-width punctuation kept as written (监督中心（核查）); SQL folds per kind
     return text or None
 
 
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _ASOF_RE = re.compile(r"截[至止]\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_PERIOD_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:(\d{1,2})\s*月|第?\s*([一二三四1-4])\s*季度)")
+_QUARTERS = {"1": "一", "2": "二", "3": "三", "4": "四"}
 _UNIT_RE = re.compile(r"单位\s*[:：]\s*(万元|元|万㎡|万m2|㎡|m2|平方米)")
 
 
 def title_context(lines: list[str]) -> dict[str, object]:
-    """Facts a title block states for the whole table: year, as-of date and unit."""
+    """Facts a title block states for the whole table: year, as-of date, unit and period (2023年3月)."""
     context: dict[str, object] = {}
     for raw in lines:
         line = unicodedata.normalize("NFKC", raw)
@@ -74,6 +76,10 @@ def title_context(lines: list[str]) -> dict[str, object]:
         if "as_of" not in context and (m := _ASOF_RE.search(line)):
             y, mo, d = (int(g) for g in m.groups())
             context["as_of"] = dt.date(y, mo, d).isoformat()
+        if "period" not in context and (m := _PERIOD_RE.search(line)):
+            year, month, quarter = m.groups()
+            context["period"] = (f"{int(year)}年{int(month)}月" if month
+                                 else f"{int(year)}年第{_QUARTERS.get(quarter, quarter)}季度")  # the contract's 2022年第一季度
         if "unit" not in context and (m := _UNIT_RE.search(line)):
             context["unit_scale"] = 10000 if m.group(1).startswith("万") else 1
             context["unit"] = m.group(1)
