@@ -62,7 +62,7 @@ def cell_text(value: object) -> str | None:
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _ASOF_RE = re.compile(r"截[至止]\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _PERIOD_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:(\d{1,2})\s*月|第?\s*([一二三四1-4])\s*季度)")
-_QUARTERS = {"1": "一", "2": "二", "3": "三", "4": "四"}
+_QUARTERS = {"1": "一", "2": "二", "3": "三", "4": "四"}  # the contract writes 2022年第一季度
 _UNIT_RE = re.compile(r"单位\s*[:：]\s*(万元|元|万㎡|万m2|㎡|m2|平方米)")
 
 
@@ -79,7 +79,7 @@ def title_context(lines: list[str]) -> dict[str, object]:
         if "period" not in context and (m := _PERIOD_RE.search(line)):
             year, month, quarter = m.groups()
             context["period"] = (f"{int(year)}年{int(month)}月" if month
-                                 else f"{int(year)}年第{_QUARTERS.get(quarter, quarter)}季度")  # the contract's 2022年第一季度
+                                 else f"{int(year)}年第{_QUARTERS.get(quarter, quarter)}季度")
         if "unit" not in context and (m := _UNIT_RE.search(line)):
             context["unit_scale"] = 10000 if m.group(1).startswith("万") else 1
             context["unit"] = m.group(1)
