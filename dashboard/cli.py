@@ -162,6 +162,48 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sniff(args: argparse.Namespace) -> int:
+    """What a load would make of each file, without loading (etl/sniff.py)."""
+    from etl.sniff import render, sniff_file
+
+    reports = [r for path in args.paths for r in sniff_file(Path(path), args.source, args.lang)]
+    if args.json:
+        _print_json(reports)
+    else:
+        sys.stdout.write(render(reports, args.lang) + "\n")
+    return 0 if all(r.get("source") and not r.get("would_reject") for r in reports) else 1
+
+
+def cmd_assessment(args: argparse.Namespace) -> int:
+    """The loaded city assessment results (warehouse/assessment_list.py)."""
+    from warehouse.assessment_list import PeriodError, assessment_results
+
+    con = store.connect_readonly(store.warehouse_path(args.warehouse))
+    try:
+        rows = assessment_results(con, args.period, args.item)
+    except PeriodError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    finally:
+        con.close()
+    if args.json:
+        _print_json(rows)
+        return 0
+    from rich.table import Table
+
+    en = args.lang == "en"
+    heads = ("period", "item", "unit", "score", "rank", "of") if en else (
+        "考核期", "项目", "区市", "得分", "名次", "参评")
+    table = Table(*heads)
+    none = "no data" if en else "无数据"
+    for r in rows:
+        score = none if r["score"] is None else f"{r['score']:g}"
+        rank = "—" if r["rank"] is None else str(r["rank"])
+        table.add_row(r["period"], r["item"], r["unit"] or r["unit_code"], score, rank, str(r["units_ranked"]))
+    _console().print(table)
+    return 0
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     from etl.load import prepare
 
@@ -259,6 +301,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("sniff", help="what a load would make of files, without loading them")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--source", choices=sorted(SOURCES_BY_NAME))
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_sniff)
+
+    p = with_warehouse(sub.add_parser("assessment", help="the loaded city assessment results"))
+    p.add_argument("--period", help="2023-03, 2023年3月, 2023年第一季度 …")
+    p.add_argument("--item", help="考核项目, e.g. 数字城管")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_assessment)
 
     p = with_warehouse(sub.add_parser("migrate", help="upgrade a warehouse to the current schema"))
     p.set_defaults(func=cmd_migrate)

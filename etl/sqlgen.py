@@ -92,13 +92,15 @@ CREATE OR REPLACE TEMP MACRO kpi_code(t) AS  -- credit code or ID number: ASCII,
 CREATE OR REPLACE TEMP MACRO kpi_code_ok(c) AS  -- NULL when it cannot be checked (masked, other lengths)
     CASE
         WHEN c IS NULL OR contains(c, '*') THEN NULL
-        WHEN regexp_full_match(c, '[0-9A-HJ-NP-RTUWXY]{{2}}\\d{{6}}[0-9A-HJ-NP-RTUWXY]{{10}}')
-            THEN substr({lit(_USCC_CHARS)}, 1 + (31 - list_sum(list_transform(range(17),
-                 i -> (strpos({lit(_USCC_CHARS)}, substr(c, i + 1, 1)) - 1) * {_USCC_WEIGHTS}[i + 1])) % 31) % 31, 1)
-                 = substr(c, 18, 1)
         WHEN regexp_full_match(c, '\\d{{17}}[0-9X]')
-            THEN substr('10X98765432', 1 + list_sum(list_transform(range(17),
-                 i -> CAST(substr(c, i + 1, 1) AS INTEGER) * {_ID_WEIGHTS}[i + 1])) % 11, 1) = substr(c, 18, 1)
+            THEN substr('10X98765432', CAST(1 + list_sum(list_transform(range(17),
+                 lambda i: TRY_CAST(substr(c, i + 1, 1) AS INTEGER) * {_ID_WEIGHTS}[i + 1])) % 11 AS BIGINT), 1)
+                 = substr(c, 18, 1)
+        WHEN regexp_full_match(c, '[0-9A-HJ-NP-RTUWXY]{{2}}\\d{{6}}[0-9A-HJ-NP-RTUWXY]{{10}}')
+            THEN substr({lit(_USCC_CHARS)}, CAST(1 + (31 - list_sum(list_transform(range(17),
+                 lambda i: (strpos({lit(_USCC_CHARS)}, substr(c, i + 1, 1)) - 1) * {_USCC_WEIGHTS}[i + 1]))
+                 % 31) % 31 AS BIGINT), 1)
+                 = substr(c, 18, 1)
     END;
 CREATE OR REPLACE TEMP MACRO kpi_is_footer(row_text) AS
     CASE WHEN contains(row_text, '计') OR contains(row_text, '人') OR contains(row_text, '制表')

@@ -1,0 +1,152 @@
+"""Exports in real platforms' layouts (tests/fixtures/real): each loads with the figures computed by hand.
+
+The rows are made up; the expected figures follow from them and the contract's definitions:
+- 数字城管 platform export: bureau cases closed ([办结]) in 2023 are 23030100001, on time only by its
+  捆绑处置截止时间 (closed 03-02 10:00, 处置截止时间 03-02 08:00, bundled 03-04 08:00), and 23030100004, late
+  (closed 03-06 09:00 after the bundled 03-05 08:00). 监督中心（核查）, 值班长（结案）, 市指挥中心督查 are not closed.
+- monthly merged table: adds 23040100001 (closed late, 返工次数 1); repeats 23030100001.
+- grid platform: G2305001 (已结案, the bureau, no deadline: not on time); G2305003 is another department's.
+- 双公示: 〔2023〕12号 0.5万元 (+0.2万元 confiscated, not a fine), 〔2023〕13号 1.2万元, [2023]20号 0.3万元,
+  [2023]31号 warning 0元 — four decisions, 20,000元, each published (double publicity); 12号 and 13号 appear twice.
+- 12345: 3 + 2 work orders, no type column: complaints (投诉), counted as consultations; none is a permit.
+- ledger: demolished in 2023 one 存量违建 (拆除面积 100) and one 新增违建 (违建面积 30, no 拆除面积).
+- circular 2023年3月 数字城管: 环翠区 96.5, second of the 7 units with data; 南海新区 无数据.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.load import load_files
+from tests.conftest import run_kpi
+from tests.fixtures import real
+
+
+def _load(tmp: Path, names: list[str]) -> Path:
+    files = tmp / "files"
+    files.mkdir(parents=True, exist_ok=True)
+    paths = [real.BUILDERS[n](files) for n in names]
+    warehouse = tmp / "w.duckdb"
+    result = load_files(warehouse, paths)
+    assert result.ok, [(t.label, t.error) for t in result.tables if not t.ok]
+    assert sum(t.rows_rejected for t in result.tables) == 0
+    return warehouse
+
+
+def _report(warehouse: Path) -> dict[str, float | None]:
+    return json.loads(run_kpi("report", "--year", "2023", "--json", "--warehouse", str(warehouse)).stdout)
+
+
+def _rows(warehouse: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_real001_dcm_platform_export(tmp_path: Path) -> None:
+    w = _load(tmp_path, ["dcm_platform"])
+    r = _report(w)
+    assert (r["dcm.closed"], r["dcm.on_time_close_rate"], r["dcm.rework_cases"]) == (2, 0.5, 0)
+    stages = dict(_rows(w, "SELECT stage_name, stage FROM fact_dcm_case WHERE case_no IN "
+                        "('23030100002', '23030100003', '23030100005', '23030100007', '23030100001')"))
+    assert stages == {"监督中心（核查）": "核查", "值班长（结案）": "核查", "二级专业部门": "处置", "市指挥中心督查": "核查",
+                      "[办结]": "结案"}
+    assert _rows(w, "SELECT channel FROM fact_dcm_case WHERE case_no = '23030100001'") == [("监督员上报",)]
+
+
+def test_real002_dcm_monthly_and_grid_in_any_order(tmp_path: Path) -> None:
+    names = ["dcm_platform", "dcm_monthly", "grid_platform"]
+    figures = []
+    for i, order in enumerate([names, names[::-1], [names[1], names[2], names[0]]]):
+        figures.append(_report(_load(tmp_path / str(i), order)))
+    assert figures[0] == figures[1] == figures[2]
+    r = figures[0]
+    # closed by the bureau: 23030100001 (on time), 23030100004, 23040100001 (reworked), G2305001
+    assert (r["dcm.closed"], r["dcm.on_time_close_rate"], r["dcm.rework_cases"]) == (4, 0.25, 1)
+
+
+def test_real003_grid_vocabularies(tmp_path: Path) -> None:
+    w = _load(tmp_path, ["grid_platform"])
+    assert _rows(w, "SELECT case_no, channel, minor_category, stage FROM fact_dcm_case ORDER BY 1") == [
+        ("G2305001", "视频AI", "店外经营", "结案"),
+        ("G2305002", "监督员上报", "非法小广告", "处置"),
+        ("G2305003", "12345热线", "乱堆物堆料", "结案"),
+    ]
+
+
+def test_real004_double_publicity_any_order(tmp_path: Path) -> None:
+    names = ["penalty_national", "penalty_credit_template", "penalty_portal"]
+    orders = [names, names[::-1], random.Random(7).sample(names, 3)]
+    reports = [_report(_load(tmp_path / str(i), o)) for i, o in enumerate(orders)]
+    assert reports[0] == reports[1] == reports[2]
+    r = reports[0]
+    assert (r["penalty.filed"], r["penalty.fines_yuan"], r["penalty.double_publicity"]) == (4, 20000, 4)
+    w = tmp_path / "0" / "w.duckdb"
+    assert _rows(w, "SELECT case_no, filed_on::VARCHAR, town_code FROM fact_penalty_case ORDER BY 1") == [
+        ("威环综执罚〔2023〕12号", "2023-03-15", None), ("威环综执罚〔2023〕13号", "2023-04-01", None),
+        ("威环综执罚〔2023〕20号", "2023-05-20", None), ("威环综执罚〔2023〕31号", "2023-06-01", "371002003"),
+    ]
+    assert _rows(w, "SELECT party_code FROM fact_penalty_case WHERE case_no = '威环综执罚〔2023〕20号'") == [
+        ("371002********5678",)]
+
+
+def test_real005_hotline_exports_are_service_log_not_permits(tmp_path: Path) -> None:
+    w = _load(tmp_path, ["hotline_detail", "hotline_work_orders"])
+    r = _report(w)
+    assert (r["service.consultations"], r["permits.temp_occupation"]) == (5, 0)
+    assert _rows(w, "SELECT count(*) FROM fact_permit") == [(0,)]
+    assert _rows(w, "SELECT order_no, accepted_at::VARCHAR, topic FROM fact_service_log ORDER BY 1") == [
+        ("BJ2023030001", "2023-03-01 09:00:00", "占道经营"), ("BJ2023030002", "2023-03-02 09:00:00", "施工扰民"),
+        ("BJ2023040001", "2023-04-01 09:00:00", "非法小广告"),
+        ("GD20230501", "2023-05-08 00:00:00", "关于统一路占道经营的诉求"),
+        ("GD20230502", "2023-05-09 00:00:00", "关于海滨路乱堆物的诉求"),
+    ]
+
+
+def test_real006_hand_kept_ledger(tmp_path: Path) -> None:
+    w = _load(tmp_path, ["construction_ledger"])
+    r = _report(w)
+    assert (r["demolition.stock_count"], r["demolition.stock_area_m2"]) == (1, 100)
+    assert (r["demolition.new_count"], r["demolition.new_area_m2"]) == (1, 30)
+    assert _rows(w, "SELECT count(*), count(DISTINCT case_no) FROM fact_illegal_construction") == [(4, 4)]
+
+
+def test_real007_city_circular_and_kpi_assessment(tmp_path: Path) -> None:
+    w = _load(tmp_path, ["city_circular"])
+    for period in ("2023-03", "2023年3月", "2023年03月"):
+        out = json.loads(run_kpi("assessment", "--period", period, "--item", "数字城管", "--json",
+                                 "--warehouse", str(w)).stdout)
+        assert len(out) == 8
+        hc = next(o for o in out if o["unit"] == "环翠区")
+        assert (hc["period"], hc["item"], hc["score"], hc["rank"], hc["units_ranked"]) == (
+            "2023年3月", "数字城管", 96.5, 2, 7)
+        nh = next(o for o in out if o["unit"] == "南海新区")
+        assert (nh["score"], nh["rank"], nh["units_ranked"]) == (None, None, 7)
+    assert json.loads(run_kpi("assessment", "--period", "2023-04", "--json", "--warehouse", str(w)).stdout) == []
+
+
+def test_real008_sniff_reports_without_loading(tmp_path: Path) -> None:
+    files = tmp_path / "f"
+    files.mkdir()
+    path = real.penalty_national(files)
+    proc = run_kpi("sniff", "--json", str(path), check=False)
+    (report,) = json.loads(proc.stdout)
+    assert (report["source"], report["variant"]) == ("penalty_cases", "credit_national_export")
+    mapped = {m["header"]: m["field"] for m in report["mapping"]}
+    assert mapped["处罚金额（万元）"] == "fine_yuan"
+    assert mapped["没收违法所得、没收非法财务的金额（万元）"] == "confiscated_yuan"
+    assert "数据导出时间" in report["unmapped"]
+    assert report["would_load"] == 2
+    # 91371002MA3C5XYB4X fails the GB 32100 check character (…4W is right): reported, not rejected
+    assert len(report["problems"]) == 1 and "91371002MA3C5XYB4X" in report["problems"][0]
+    assert proc.returncode == 0
+    text = run_kpi("sniff", "--lang", "en", str(path)).stdout
+    assert "detected as: administrative penalty cases (penalty_cases)" in text
+    assert not (tmp_path / "data").exists()

@@ -1,0 +1,59 @@
+"""The loaded city assessment results as plain records (``kpi assessment``), read from ``mart_city_assessment``.
+
+A unit the circular lists without data (无数据) has no score and no rank; ``units_ranked`` counts the
+units with a score in the same period and item. ``--period`` is read by the marts' own period macros,
+so ``2023-03``, ``2023年3月`` and ``2023年第一季度`` mean what they mean everywhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+
+class PeriodError(ValueError):
+    """A --period text that names no period."""
+
+
+def _period(con: duckdb.DuckDBPyConnection, text: str) -> tuple[str, dt.date]:
+    kind, start = con.execute("SELECT rk_period_type(?), rk_period_start(?, rk_period_type(?))",
+                              [text, text, text]).fetchone()
+    if kind is None or start is None:
+        raise PeriodError(f"无法识别的考核期 / not a period: {text!r} (例 e.g. 2023-03, 2023年3月, 2023年第一季度)")
+    return kind, start
+
+
+def assessment_results(
+    con: duckdb.DuckDBPyConnection, period: str | None = None, item: str | None = None
+) -> list[dict[str, object]]:
+    """One record per (period, item, unit): period, item, unit, score, rank, units_ranked and more."""
+    where, params = ["TRUE"], []
+    if period:
+        kind, start = _period(con, period)
+        where.append("period_type = ? AND period_start = ?")
+        params += [kind, start]
+    if item:
+        where.append("item = ?")
+        params.append(item)
+    rows = con.execute(
+        f"""
+        SELECT label AS period, period_type, period_start, period_end, item, unit_code, unit_name AS unit,
+            is_district, score,
+            CASE WHEN score IS NOT NULL THEN rank END AS rank,
+            count(score) OVER (PARTITION BY period_type, period_start, item) AS units_ranked
+        FROM mart_city_assessment WHERE {' AND '.join(where)}
+        ORDER BY period_start, period_type, item, score IS NULL, rank, unit_code
+        """,
+        params,
+    )
+    names = [d[0] for d in rows.description]
+    out = []
+    for values in rows.fetchall():
+        record = dict(zip(names, values, strict=True))
+        for key in ("period_start", "period_end"):
+            record[key] = record[key].isoformat() if record[key] else None
+        record["score"] = float(record["score"]) if record["score"] is not None else None
+        record["rank"] = int(record["rank"]) if record["rank"] is not None else None
+        out.append(record)
+    return out
