@@ -20,7 +20,6 @@ import random
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from etl.load import load_files
 from tests.conftest import run_kpi
