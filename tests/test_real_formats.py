@@ -55,8 +55,8 @@ def test_real001_dcm_platform_export(tmp_path: Path) -> None:
     assert (r["dcm.closed"], r["dcm.on_time_close_rate"], r["dcm.rework_cases"]) == (2, 0.5, 0)
     stages = dict(_rows(w, "SELECT stage_name, stage FROM fact_dcm_case WHERE case_no IN "
                         "('23030100002', '23030100003', '23030100005', '23030100007', '23030100001')"))
-    assert stages == {"监督中心（核查）": "核查", "值班长（结案）": "核查", "二级专业部门": "处置", "市指挥中心督查": "核查",
-                      "[办结]": "结案"}
+    assert stages == {"监督中心（核查）": "核查", "值班长（结案）": "核查", "二级专业部门": "处置",
+                      "市指挥中心督查": "核查", "[办结]": "结案"}
     assert _rows(w, "SELECT channel FROM fact_dcm_case WHERE case_no = '23030100001'") == [("监督员上报",)]
 
 
