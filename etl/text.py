@@ -12,6 +12,8 @@ import re
 import unicodedata
 
 _SPACE_RE = re.compile(r"[\s\u3000\u00a0\ufeff]+")
+# A field code some exporters append to a header: 拆除时间(form_27), 所属街办(form_8).
+_FIELD_CODE_RE = re.compile(r"\((?=[a-z0-9_]*[_0-9])[a-z][a-z0-9_]*\)$")
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "[": "(", "]": ")", "【": "(", "】": ")", "〔": "(", "〕": ")"})
 
 
@@ -36,7 +38,7 @@ def nfkc(text: str) -> str:
 def header_key(text: str) -> str:
     """Comparable form of a column header: NFKC, no spaces, one bracket style, no markers."""
     key = _SPACE_RE.sub("", unicodedata.normalize("NFKC", text)).translate(_BRACKETS)
-    return key.strip("*:：").lower()
+    return _FIELD_CODE_RE.sub("", key.strip("*:：").lower())
 
 
 def cell_text(value: object) -> str | None:

@@ -117,6 +117,16 @@ def test_real006_hand_kept_ledger(tmp_path: Path) -> None:
     assert _rows(w, "SELECT count(*), count(DISTINCT case_no) FROM fact_illegal_construction") == [(4, 4)]
 
 
+def test_real009_demolition_records(tmp_path: Path) -> None:
+    w = _load(tmp_path, ["demolition_records"])
+    r = _report(w)
+    assert (r["demolition.stock_count"], r["demolition.stock_area_m2"]) == (1, 45.5)
+    assert (r["demolition.new_count"], r["demolition.new_area_m2"]) == (1, 12)
+    assert (r["demolition.campaign_count"], r["demolition.campaign_area_m2"]) == (1, 45.5)
+    assert _rows(w, "SELECT town_code, found_on::VARCHAR, status FROM fact_illegal_construction ORDER BY 1") == [
+        ("371002001", "2023-08-01", "已拆除"), ("371002002", "2023-09-10", "已拆除")]
+
+
 def test_real007_city_circular_and_kpi_assessment(tmp_path: Path) -> None:
     w = _load(tmp_path, ["city_circular"])
     for period in ("2023-03", "2023年3月", "2023年03月"):
