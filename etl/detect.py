@@ -158,9 +158,13 @@ def detect(preview: list[list[str | None]], force: str | None = None) -> Detecti
         _, spec, missing, texts = near
         col = missing[0]
         close = difflib.get_close_matches(col.header, texts, n=1, cutoff=0.0)
-        hint = f"; closest header found: {close[0]!r}" if close else ""
         names = "、".join(c.header for c in missing)
-        raise DetectError(f"looks like {spec.name} ({spec.label}) but lacks required column {names}{hint}")
+        hint_zh = f"；最接近的表头：“{close[0]}”" if close else ""
+        hint = f"; closest header found: {close[0]!r}" if close else ""
+        raise DetectError(f"像是{spec.label}，但缺少必需的列 {names}{hint_zh} / "
+                          f"looks like {spec.name} ({spec.label}) but lacks required column {names}{hint}")
+    # These two start in English: the loader recognises them to skip sheets that hold no table.
     if not any(any(row) for row in preview):
-        raise DetectError("no data: the table is empty")
-    raise DetectError("headers match no known export (use --source NAME to force one)")
+        raise DetectError("no data: the table is empty / 没有数据：表格为空")
+    raise DetectError("headers match no known export (use --source NAME to force one) / "
+                      "表头不符合任何已知的导出格式（可用 --source 指定来源）")

@@ -20,6 +20,7 @@ import random
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from etl.load import load_files
 from tests.conftest import run_kpi
@@ -159,3 +160,30 @@ def test_real008_sniff_reports_without_loading(tmp_path: Path) -> None:
     text = run_kpi("sniff", "--lang", "en", str(path)).stdout
     assert "detected as: administrative penalty cases (penalty_cases)" in text
     assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize(("lines", "period"), [
+    (["威海市数字化城市管理2023年3月份运行情况通报"], "2023年3月"),
+    (["统计时间：2023年3月1日至3月31日"], "2023年3月"),
+    (["统计时间：2023年1月1日至3月31日"], "2023年第一季度"),
+    (["2023年第二季度城乡环卫一体化考核"], "2023年第二季度"),
+    (["统计时间：2023年1月1日至5月31日"], None),  # five months: no period
+    (["环翠区清雪力量台账（截至2022年11月30日）"], None),  # an as-of day is not a period
+])
+def test_real010_period_from_title(lines: list[str], period: str | None) -> None:
+    from etl.text import title_context
+
+    assert title_context(lines).get("period") == period
+
+
+@pytest.mark.parametrize(("code", "ok"), [
+    ("91371002MA3C5XYB4W", True), ("91371002MA3C5XYB4X", False),  # USCC, GB 32100: check character W
+    ("11010519491231002X", True), ("110105194912310021", False),  # resident ID, GB 11643: check character X
+    ("371002********1234", None), ("12345", None),  # masked, or not a code that can be checked
+])
+def test_real011_check_characters(code: str, ok: bool | None) -> None:
+    from etl.sqlgen import MACROS
+
+    con = duckdb.connect()
+    con.execute(MACROS)
+    assert con.execute("SELECT kpi_code_ok(kpi_code(?))", [code]).fetchone()[0] is ok
