@@ -187,3 +187,13 @@ def test_real011_check_characters(code: str, ok: bool | None) -> None:
     con = duckdb.connect()
     con.execute(MACROS)
     assert con.execute("SELECT kpi_code_ok(kpi_code(?))", [code]).fetchone()[0] is ok
+
+
+def test_real012_hotline_headers_never_a_permit_list() -> None:
+    from etl.detect import detect
+
+    # As many columns fit the permit list (办件编号, 受理时间, 事项, 镇街) as the 12345 detail; 诉求内容 rules permits out.
+    preview = [["办件编号", "受理时间", "事项", "镇街", "诉求内容"],
+               ["BJ1", "2023-03-01 09:00", "占道经营", "环翠楼街道", "早市占道"]]
+    det = detect(preview)
+    assert (det.spec.name, det.variant.name if det.variant else None) == ("service_log", "hotline_12345_detail")
