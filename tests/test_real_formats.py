@@ -192,7 +192,8 @@ def test_real011_check_characters(code: str, ok: bool | None) -> None:
 def test_real012_hotline_headers_never_a_permit_list() -> None:
     from etl.detect import detect
 
-    # As many columns fit the permit list (办件编号, 受理时间, 事项, 镇街) as the 12345 detail; 诉求内容 rules permits out.
+    # As many columns fit a permit list (办件编号, 受理时间, 事项, 镇街) as the 12345 detail;
+    # 诉求内容 rules permits out.
     preview = [["办件编号", "受理时间", "事项", "镇街", "诉求内容"],
                ["BJ1", "2023-03-01 09:00", "占道经营", "环翠楼街道", "早市占道"]]
     det = detect(preview)
