@@ -141,7 +141,7 @@ def typed_expression(col: ColumnSpec, raw: str, lookup: str, scale: str, year: s
         case "bool":
             return f"kpi_bool(kpi_ascii({raw}))"
         case "stage":  # a workflow node ([办结], 监督中心（核查）) → its stage through the vocabulary
-            return f"coalesce({lookup}, kpi_stage({raw}))"
+            return f"CASE WHEN {lookup} IS NOT NULL THEN {lookup} ELSE kpi_stage({raw}) END"
         case "label":
             return f"kpi_label({raw})"
         case "party_code":
@@ -196,11 +196,11 @@ def version_expression(spec: SourceSpec, typed: dict[str, str]) -> str:
 def lookup_expression(kind: str, text: str, maps: dict[str, str]) -> str:
     """SQL for the reference code of a text through the alias table of its kind (NULL when unknown)."""
     table = maps.get(LOOKUP_KINDS[kind], "MAP {}")
-    if kind == "stage":
-        return f"({table})[kpi_key(kpi_fold(kpi_stage({text})))]"
-    # The plain key first; only a miss pays for width folding (12345（12319转派） written full-width).
+    # The plain key first; only a miss pays for width folding (12345（12319转派） written full-width) and,
+    # for stages, for unwrapping brackets ([办结]).
     plain = f"({table})[kpi_key({text})]"
-    return f"coalesce({plain}, CASE WHEN {plain} IS NULL THEN ({table})[kpi_key(kpi_fold({text}))] END)"
+    slow = f"kpi_fold(kpi_stage({text}))" if kind == "stage" else f"kpi_fold({text})"
+    return f"CASE WHEN {plain} IS NOT NULL THEN {plain} ELSE ({table})[kpi_key({slow})] END"
 
 
 def absent_text(col: ColumnSpec, texts: dict[str, str], defaults: dict[str, str], maps: dict[str, str],
