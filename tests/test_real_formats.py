@@ -198,3 +198,18 @@ def test_real012_hotline_headers_never_a_permit_list() -> None:
                ["BJ1", "2023-03-01 09:00", "占道经营", "环翠楼街道", "早市占道"]]
     det = detect(preview)
     assert (det.spec.name, det.variant.name if det.variant else None) == ("service_log", "hotline_12345_detail")
+
+
+def test_real013_sniff_names_the_missing_column_and_closest_header(tmp_path: Path) -> None:
+    from tests.fixtures.exports import Sheet, write_xlsx
+
+    header = [h if h != "违建类型" else "违建种类" for h in real.LEDGER_HEADER]
+    rows = [[1, "张村镇", "张村", "周八", "张村镇张村1号", "2022.11.3", "存量违建", "砖混", 150, 150, 120, "拆除",
+             "2023.6.12", 100, "结案"]]
+    path = write_xlsx(tmp_path / "台账.xlsx", [Sheet("台账", header, rows)])
+    proc = run_kpi("sniff", "--json", str(path), check=False)
+    (report,) = json.loads(proc.stdout)
+    assert report["source"] is None and proc.returncode == 1
+    assert report["problems"] == [
+        "像是违法建设台账，但缺少必需的列 违建类型；最接近的表头：“违建种类” / looks like illegal_construction "
+        "(违法建设台账) but lacks required column 违建类型; closest header found: '违建种类'"]
