@@ -213,3 +213,18 @@ def test_real013_sniff_names_the_missing_column_and_closest_header(tmp_path: Pat
     assert report["problems"] == [
         "像是违法建设台账，但缺少必需的列 违建类型；最接近的表头：“违建种类” / looks like illegal_construction "
         "(违法建设台账) but lacks required column 违建类型; closest header found: '违建种类'"]
+
+
+def test_real014_every_real_format_together_in_any_order(tmp_path: Path) -> None:
+    names = list(real.BUILDERS)
+    outputs = []
+    for i, order in enumerate([names, names[::-1]]):
+        w = _load(tmp_path / str(i), order)
+        assessment = run_kpi("assessment", "--json", "--warehouse", str(w)).stdout
+        outputs.append((_report(w), assessment))
+    assert outputs[0] == outputs[1]
+    r = outputs[0][0]
+    # the separate files' figures add up (the ledger and the demolition records are different demolitions)
+    assert (r["dcm.closed"], r["penalty.filed"], r["service.consultations"]) == (4, 4, 5)
+    assert (r["demolition.stock_count"], r["demolition.stock_area_m2"]) == (2, 145.5)
+    assert (r["demolition.new_count"], r["demolition.new_area_m2"]) == (2, 42)
