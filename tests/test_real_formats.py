@@ -59,6 +59,9 @@ def test_real001_dcm_platform_export(tmp_path: Path) -> None:
     assert stages == {"监督中心（核查）": "核查", "值班长（结案）": "核查", "二级专业部门": "处置",
                       "市指挥中心督查": "核查", "[办结]": "结案"}
     assert _rows(w, "SELECT channel FROM fact_dcm_case WHERE case_no = '23030100001'") == [("监督员上报",)]
+    # a minor category outside the reference list is kept, with the export's major category
+    assert _rows(w, "SELECT major_category, minor_category FROM mart_dcm_case WHERE case_no = '23030100005'") == [
+        ("公用设施", "井盖破损")]
 
 
 def test_real002_dcm_monthly_and_grid_in_any_order(tmp_path: Path) -> None:
