@@ -34,6 +34,9 @@ def cmd_load(args: argparse.Namespace) -> int:
 
     from etl.load import expand_paths, load_files
 
+    if args.dry_run:  # what `kpi sniff` says about every file found, nothing loaded
+        args.paths, args.lang, args.json = [str(p) for p in expand_paths(Path(p) for p in args.paths)], "zh", False
+        return cmd_sniff(args)
     console = _console()
     warehouse = store.warehouse_path(args.warehouse)
     paths = [Path(p) for p in args.paths]
@@ -290,6 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", choices=sorted(SOURCES_BY_NAME), metavar="NAME",
                    help="force the source instead of detecting it from the headers: " + ", ".join(SOURCES_BY_NAME))
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--dry-run", action="store_true", help="report what a load would do (as kpi sniff), load nothing")
     p.set_defaults(func=cmd_load)
 
     for name, func, text in (("loads", cmd_loads, "the load log"), ("rejects", cmd_rejects, "rejected rows")):

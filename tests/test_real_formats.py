@@ -231,3 +231,13 @@ def test_real014_every_real_format_together_in_any_order(tmp_path: Path) -> None
     assert (r["dcm.closed"], r["penalty.filed"], r["service.consultations"]) == (4, 4, 5)
     assert (r["demolition.stock_count"], r["demolition.stock_area_m2"]) == (2, 145.5)
     assert (r["demolition.new_count"], r["demolition.new_area_m2"]) == (2, 42)
+
+
+def test_real015_load_dry_run_loads_nothing(tmp_path: Path) -> None:
+    files = tmp_path / "f"
+    files.mkdir()
+    real.city_circular(files)
+    warehouse = tmp_path / "w.duckdb"
+    out = run_kpi("load", "--dry-run", str(files), "--warehouse", str(warehouse)).stdout
+    assert "识别为: 市级考核成绩 (city_assessment)" in out and "将加载 8 行，拒收 0 行，跳过合计/签名行 1 行" in out
+    assert not warehouse.exists()
