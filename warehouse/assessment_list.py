@@ -17,8 +17,11 @@ class PeriodError(ValueError):
 
 
 def _period(con: duckdb.DuckDBPyConnection, text: str) -> tuple[str, dt.date]:
-    kind, start = con.execute("SELECT rk_period_type(?), rk_period_start(?, rk_period_type(?))",
-                              [text, text, text]).fetchone()
+    try:  # the calendar's table macro (marts/10_calendar.sql) …
+        row = con.execute("SELECT period_type, period_start FROM cal_periods([?])", [text]).fetchone()
+    except duckdb.CatalogException:  # … or, in a warehouse built before it, the older period macros
+        row = con.execute("SELECT rk_period_type(?), rk_period_start(?, rk_period_type(?))", [text] * 3).fetchone()
+    kind, start = row if row else (None, None)
     if kind is None or start is None:
         raise PeriodError(f"无法识别的考核期 / not a period: {text!r} (例 e.g. 2023-03, 2023年3月, 2023年第一季度)")
     return kind, start
