@@ -13,7 +13,7 @@ from pathlib import Path
 import orjson
 
 from etl.sources import SOURCES_BY_NAME
-from warehouse import store
+from warehouse import assessment_list, store
 
 
 def _console():
@@ -179,7 +179,7 @@ def cmd_sniff(args: argparse.Namespace) -> int:
 
 def cmd_assessment(args: argparse.Namespace) -> int:
     """The loaded city assessment results (warehouse/assessment_list.py)."""
-    from warehouse.assessment_list import PeriodError, assessment_results
+    from warehouse.assessment_list import PeriodError, as_table, assessment_results
 
     con = store.connect_readonly(store.warehouse_path(args.warehouse))
     try:
@@ -194,15 +194,10 @@ def cmd_assessment(args: argparse.Namespace) -> int:
         return 0
     from rich.table import Table
 
-    en = args.lang == "en"
-    heads = ("period", "item", "unit", "score", "rank", "of") if en else (
-        "考核期", "项目", "区市", "得分", "名次", "参评")
-    table = Table(*heads)
-    none = "no data" if en else "无数据"
-    for r in rows:
-        score = none if r["score"] is None else f"{r['score']:g}"
-        rank = "—" if r["rank"] is None else str(r["rank"])
-        table.add_row(r["period"], r["item"], r["unit"] or r["unit_code"], score, rank, str(r["units_ranked"]))
+    headings, lines = as_table(rows, args.lang)
+    table = Table(*headings)
+    for line in lines:
+        table.add_row(*line)
     _console().print(table)
     return 0
 
@@ -314,8 +309,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_sniff)
 
     p = with_warehouse(sub.add_parser("assessment", help="the loaded city assessment results"))
-    p.add_argument("--period", help="2023-03, 2023年3月, 2023年第一季度 …")
-    p.add_argument("--item", help="考核项目, e.g. 数字城管")
+    p.add_argument("--period", help=assessment_list.PERIOD_HELP)
+    p.add_argument("--item", help=assessment_list.ITEM_HELP)
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_assessment)

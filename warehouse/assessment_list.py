@@ -60,3 +60,22 @@ def assessment_results(
         record["rank"] = int(record["rank"]) if record["rank"] is not None else None
         out.append(record)
     return out
+
+
+HEADINGS = {"zh": ("考核期", "项目", "区市", "得分", "名次", "参评"),
+            "en": ("period", "item", "unit", "score", "rank", "of")}
+PERIOD_HELP = "考核期 / period: 2023-03, 2023年3月, 202303, 2023年第一季度, 2023Q1 …"
+ITEM_HELP = "考核项目 / item, e.g. 数字城管"
+NO_DATA = {"zh": "无数据", "en": "no data"}
+
+
+def as_table(records: list[dict[str, object]], lang: str = "zh") -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """Headings and text rows of the records, Chinese unless ``lang`` is "en"."""
+    lang = "en" if lang == "en" else "zh"
+    rows = [
+        (str(r["period"]), str(r["item"]), str(r["unit"] or r["unit_code"]),
+         NO_DATA[lang] if r["score"] is None else f"{r['score']:g}",
+         "—" if r["rank"] is None else str(r["rank"]), str(r["units_ranked"]))
+        for r in records
+    ]
+    return HEADINGS[lang], rows
