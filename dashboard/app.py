@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import functools
 import importlib
+import json
 import pkgutil
 import sys
 import threading
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import dash
 import flask
 import flask_bootstrap
+from dash import html
+from dash.development.base_component import Component
 
 import pages
 from dashboard import callbacks, shell
@@ -66,6 +70,39 @@ def register_pages(app: dash.Dash, services: Services) -> None:
         )
         if spec.callbacks is not None:
             spec.callbacks(app, services)
+
+
+def layout_ids(node: Any, found: set[str] | None = None) -> set[str]:
+    """The ids in a layout (pattern-matching ids as sorted JSON)."""
+    found = set() if found is None else found
+    if isinstance(node, list | tuple):
+        for child in node:
+            layout_ids(child, found)
+    elif isinstance(node, Component):
+        node_id = getattr(node, "id", None)
+        if node_id is not None:
+            found.add(node_id if isinstance(node_id, str) else json.dumps(node_id, sort_keys=True))
+        for prop in ("children", "body"):
+            layout_ids(getattr(node, prop, None), found)
+    return found
+
+
+def complete_validation_layout(app: dash.Dash) -> None:
+    """Without ``suppress_callback_exceptions`` the browser checks every callback id against the validation
+    layout, which Dash pages builds at the first request from each page's default view and the shell. A page
+    with nothing to show (an empty or missing warehouse) lacks its controls there, so each page's skeleton
+    (and the shell callbacks' own) is added for the ids that are missing: a wrong id still fails loudly."""
+    skeletons = [m.PAGE.skeleton() for m in page_modules() if m.PAGE.skeleton] + [callbacks.skeleton()]
+    done: list[bool] = []
+
+    @app.server.before_request
+    def _complete() -> None:  # runs after Dash pages' own first-request hook
+        if done or app.validation_layout is None:
+            return
+        have = layout_ids(app.validation_layout)
+        missing = [part for part in skeletons if not layout_ids(part) <= have]
+        app.validation_layout = html.Div([app.validation_layout, *missing])
+        done.append(True)
 
 
 def _page_paths() -> set[str]:
@@ -124,10 +161,9 @@ def create_app(warehouse_path: str | Path, warm: bool = True, refresh_s: float =
         return response
 
     register_pages(app, services)
-    # Dash pages builds the validation layout (every page's default view and the shell) at the first
-    # request, so a callback naming an id that no layout has fails instead of being ignored.
     app.layout = functools.partial(shell.layout, services)
     callbacks.register(app, services)
+    complete_validation_layout(app)
     if warm and problem is None:
         threading.Thread(target=_warm, args=(server,), name="kpi-warm", daemon=True).start()
     return app

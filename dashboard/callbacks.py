@@ -12,15 +12,16 @@ import datetime as dt
 from typing import Any
 
 import dash
+import dash_ag_grid as dag
 import pandas as pd
-from dash import ALL, MATCH, Input, Output, State, ctx, html, no_update
+from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import drill, freshness
 from dashboard import format as fmt
 from dashboard.components import column_defs, grid_options, records
 from dashboard.data import DataUnavailable, Warehouse
 from dashboard.i18n import paren, t
-from dashboard.ids import parse_id
+from dashboard.ids import parse_id, pattern_id
 from dashboard.pagekit import data_end
 from dashboard.services import Services
 from dashboard.shell import nav, nav_id, town_options
@@ -106,6 +107,22 @@ def breadcrumb(state: ViewState, town_names: dict[str, str]) -> list[Any]:
         crumbs += [html.Span("›", className="kpi-crumb-sep"), html.Span(state.community, className="kpi-crumb")]
     crumbs.append(html.Span(t("drill.hint", lang), className="kpi-crumb-hint"))
     return crumbs
+
+
+def skeleton() -> html.Div:
+    """The components the shell's callbacks name that live on the pages: the /report year picker and one of
+    each pattern (chart, rows button, tile, table, its export button), present even when no page has data."""
+    return html.Div(
+        [
+            dcc.Dropdown(id="report-year"),
+            dcc.Graph(id=pattern_id("chart", key="skeleton")),
+            html.Button(id=pattern_id("rows-btn", key="skeleton")),
+            html.Div(id=pattern_id("tile", key="skeleton")),
+            dag.AgGrid(id=pattern_id("grid", key="skeleton")),
+            html.Button(id=pattern_id("grid-csv", key="skeleton")),
+        ],
+        hidden=True,
+    )
 
 
 def register(app: dash.Dash, services: Services) -> None:

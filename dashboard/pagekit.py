@@ -106,6 +106,7 @@ class PageSpec:
     layout: Callable[..., Any] | None = None  # instead of ``body``: a layout of the URL parameters alone
     callbacks: Callable[[Any, Services], None] | None = None  # (dash app, services)
     title: str | None = None  # i18n key of the browser tab's title; default: the navigation label
+    skeleton: Callable[[], Any] | None = None  # the components its callbacks name, for the validation layout
 
 
 def render_page(body: Callable[[PageContext], Any], services: Services) -> Callable[..., Any]:

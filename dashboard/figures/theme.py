@@ -1,5 +1,6 @@
 """The dashboard's plotly look: the "kpi" template (and "kpi_dark" for the wall screen), fixed colours
-per town and per status, shared labels in 简体中文 and English, and the no-data figure.
+per town and per status (the status colours also as CSS variables), and the no-data figure; its words (``common``) come
+from the i18n catalogue (``fig.common.*``).
 
 Importing this module registers the templates with ``plotly.io.templates``. Town colours follow the
 order of ``warehouse/reference/towns.csv`` (the reference data, read once), so a town keeps its colour

@@ -24,11 +24,12 @@ from dashboard.state import ViewState
 from pages.rankings.board import Board, board, city_frames
 from pages.rankings.city import city_panel, explain_city
 from pages.rankings.drawer import drawer, explain_town, graph
-from pages.rankings.league import DISTRICT, league_points, league_ratio, legend
+from pages.rankings.league import DISTRICT, explain_id, league_points, league_ratio, legend
 from pages.rankings.state import GRAIN_ORDER, INDICATORS, MODES, RankView, latest_complete, period_options, search_with
 from warehouse import scoring
 from warehouse.queries import rankings as rq
 from warehouse.rules import calendar
+from warehouse.rules import targets as target_rule
 
 LOC = "_pages_location"
 
@@ -125,7 +126,7 @@ def body(ctx: PageContext) -> list[Any]:
         league_sub = t("rankings.league_sub", lang)
     district, history = city_frames(wh, b.end)
     items = list(dict.fromkeys(history["item"])) if not history.empty else []
-    target_rank = int(district["target_rank"].iloc[-1]) if not district.empty else rq.DEFAULT_TARGET_RANK
+    target_rank = int(district["target_rank"].iloc[-1]) if not district.empty else target_rule.DEFAULT_RANK
     bump = fr.bump_chart(history, item=items[0] if items else None, lang=lang, target_rank=target_rank)
     fair_values = scoring.per_size(b.now(b.values))
     fair_key = fair_default(fair_values)
@@ -276,7 +277,7 @@ def callbacks(app: dash.Dash, services: Services) -> None:
             district, history = city_frames(wh, end)
         except DataUnavailable:
             return no_update
-        target = int(district["target_rank"].iloc[-1]) if not district.empty else rq.DEFAULT_TARGET_RANK
+        target = int(district["target_rank"].iloc[-1]) if not district.empty else target_rule.DEFAULT_RANK
         fig = fr.bump_chart(history, item=item, lang=lang, target_rank=target)
         return fig.update_layout(title_text=None, margin_t=28)
 
@@ -302,4 +303,19 @@ def callbacks(app: dash.Dash, services: Services) -> None:
         return fig.update_layout(title_text=None, margin_t=28)
 
 
-PAGE = PageSpec(path="/rankings", nav="nav.rankings", order=5, body=body, callbacks=callbacks)
+def skeleton() -> html.Div:
+    """The components the page's callbacks name (its controls, drawer and charts), for the validation layout."""
+    return html.Div(
+        [
+            dbc.RadioItems(id="rk-grain"), dcc.Dropdown(id="rk-period"), dbc.RadioItems(id="rk-mode"),
+            dbc.Button(id="rk-w-toggle"), dbc.Button(id="rk-w-apply"), dbc.Button(id="rk-w-equal"),
+            dbc.Collapse(id="rk-w-collapse"), dbc.Input(id=pattern_id("rk-w", ind=INDICATORS[0])),
+            drawer(), dcc.Dropdown(id="rk-bump-item"), dcc.Graph(id="rk-bump-graph"),
+            dcc.Dropdown(id="rk-fair-ind"), dcc.Graph(id="rk-fair-graph"), dcc.Store(id="rk-view"),
+            html.Button(id=explain_id("skeleton", "composite")),
+        ],
+        hidden=True,
+    )
+
+
+PAGE = PageSpec(path="/rankings", nav="nav.rankings", order=5, body=body, callbacks=callbacks, skeleton=skeleton)
