@@ -241,3 +241,26 @@ def test_real015_load_dry_run_loads_nothing(tmp_path: Path) -> None:
     out = run_kpi("load", "--dry-run", str(files), "--warehouse", str(warehouse)).stdout
     assert "识别为: 市级考核成绩 (city_assessment)" in out and "将加载 8 行，拒收 0 行，跳过合计/签名行 1 行" in out
     assert not warehouse.exists()
+
+
+def test_real016_online_rate_counts_cases_that_say_whether_they_ran_online(tmp_path: Path) -> None:
+    """Publications carry no 网上运行: they neither dilute the bureau ledger's online rate nor fake one."""
+    from tests.fixtures.exports import write_csv
+
+    alone = _report(_load(tmp_path / "alone", ["penalty_national"]))
+    assert alone["penalty.online_rate"] is None  # nothing says whether it ran online: no rate, not 0%
+    files = tmp_path / "mixed" / "files"
+    files.mkdir(parents=True)
+    ledger = write_csv(files / "处罚案件台账.csv", [
+        ["案号", "立案日期", "案由", "镇街", "执法中队", "网上运行"],
+        ["威环综执立〔2023〕第0001号", "2023-02-01", "擅自占道经营", "鲸园", "鲸园中队", "是"],
+        ["威环综执立〔2023〕第0002号", "2023-02-02", "擅自占道经营", "鲸园", "鲸园中队", "是"],
+        ["威环综执立〔2023〕第0003号", "2023-02-03", "擅自占道经营", "鲸园", "鲸园中队", "否"],
+    ])
+    warehouse = tmp_path / "mixed" / "w.duckdb"
+    result = load_files(warehouse, [real.BUILDERS["penalty_national"](files), ledger])
+    assert result.ok and sum(t.rows_rejected for t in result.tables) == 0
+    mixed = _report(warehouse)
+    publications = alone["penalty.filed"]
+    assert mixed["penalty.filed"] == publications + 3
+    assert mixed["penalty.online_rate"] == round(2 / 3, 6)

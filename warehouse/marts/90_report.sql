@@ -101,7 +101,7 @@ penalty AS (
     SELECT year(filed_on) AS year,
         count(*) AS filed,
         coalesce(sum(fine_yuan), 0) AS fines_yuan,
-        count(*) FILTER (online) / count(*) AS online_rate,
+        count(*) FILTER (online) / nullif(count(online), 0) AS online_rate,  -- of cases whose 网上运行 is known
         count(*) FILTER (enforcement = '申请法院强制执行') AS court_enforcement,
         count(*) FILTER (enforcement = '申请政府强制执行') AS gov_enforcement,
         count(*) FILTER (double_publicity) AS double_publicity
