@@ -88,8 +88,6 @@ def test_alias004_the_same_unit_in_two_loads_merges_by_its_canonical_name(tmp_pa
         assert list(df.itertuples(index=False, name=None)) == [("竹岛街道", 2)]
 
 
-@pytest.mark.xfail(strict=True, reason="kpi_key (SQL) does not fold full-width characters while alias_key (Python) "
-                   "NFKC-folds them: a town written in full-width digits is rejected as an unknown town")
 def test_alias005_full_width_forms_resolve(tmp_path) -> None:
     rows = [_row("W1", "３７１００２００１")]  # the town code in full-width digits
     cases = write_csv(tmp_path / "案件.csv", [HEADER, *rows], "utf-8")

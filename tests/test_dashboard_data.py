@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import format as fmt
 from dashboard import kpis
 from dashboard.data import DataUnavailable, Warehouse
 from tests.dashboard_data import (
@@ -122,8 +123,8 @@ def test_ddata007_deltas_targets_and_status(small_warehouse: Path) -> None:
     assert status_of(0.9, 0.95, "higher", denominator=3, kind="rate") == "grey"
     assert status_of(0.9, 0.95, "higher", denominator=50, kind="rate") == "amber"
     assert status_of(1, 0, "lower") == "red" and status_of(0, 0, "lower") == "green"
-    assert kpis.delta_text(0.95, 0.90, "rate")[0] == "+5.0 pp"
-    assert kpis.delta_text(110, 100, "count")[0] == "+10.0%"
+    assert fmt.change(0.95, 0.90, "rate")[0] == "+5.0 pp"
+    assert fmt.change(110, 100, "count")[0] == "+10.0%"
     assert kpis.tone(-1, "lower") == "good" and kpis.tone(-1, "higher") == "bad"
 
 

@@ -161,7 +161,7 @@ def test_dpage006_freshness_flags_stale_and_missing_sources(small_warehouse: Pat
 
 
 def test_dpage007_report_shows_the_warehouse_figures(small_warehouse: Path) -> None:
-    from pages.report import fmt
+    from dashboard.format import report as fmt
     from warehouse.report import REPORT_FIGURES
 
     out = _render(small_warehouse, "/report", year="2022")

@@ -96,7 +96,7 @@ def test_fig003_volume_trend_data_units_drill_and_language() -> None:
     assert fig.layout.meta["drill"] == "period" and fig.layout.template.layout.font.family.startswith('"Noto')
     en = fv.volume_trend(TREND, lang="en", grain="week")
     assert {t.name for t in en.data} == {"Filed", "Reported", "Closed", "Voided"}
-    assert "cases" in _hovers(en) and en.data[0].customdata[0][1] == "week of 2023-02-01"
+    assert "cases" in _hovers(en) and en.data[0].customdata[0][1] == "Week 5, 2023 (01-30–02-05)"
 
 
 def test_fig004_town_performance_status_colours_targets_and_counts() -> None:
