@@ -1,5 +1,6 @@
 """mart_report's coastal projects (warehouse/marts/90_report.sql): every project of the year, in progress
-included, the year from the list's file period (else the completion year); done = 已完成. Hand-made lists
+included, the year from the list's 年度 column, else its 开工/立项 date, else the list file's period, else the
+completion year; done = 已完成. Hand-made lists
 through the real loader; expected counts worked out by hand below."""
 
 from __future__ import annotations
@@ -24,12 +25,21 @@ LIST_UNDATED = [  # a list without a year in its name: P4 counts in its completi
     ["P5", "张村岸段整治", "执法监察", "孙家疃街道", "未开工", ""],
 ]
 
+LIST_WITH_YEAR = [  # a 2023 list that says each project's year: 年度 first, else 开工日期, else the list's 2023
+    ["项目编号", "项目名称", "类别", "镇街", "状态", "完成日期", "年度", "开工日期"],
+    ["P6", "温泉岸段修复", "综合整治", "温泉镇", "实施中", "", "2024年", "2023-11-01"],
+    ["P7", "桥头岸段整治", "投资建设", "桥头镇", "已完成", "2024-08-01", "2024", ""],
+    ["P8", "羊亭岸段清理", "执法监察", "羊亭镇", "未开工", "", "", "2025-03-01"],
+    ["P9", "鲸园岸段巡查", "执法监察", "鲸园街道", "实施中", "", "", ""],
+]
+
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory):
     tmp: Path = tmp_path_factory.mktemp("coastal")
     files = [write_csv(tmp / "海岸带综合整治修复项目清单2023.csv", LIST_2023),
-             write_csv(tmp / "海岸带项目清单.csv", LIST_UNDATED)]
+             write_csv(tmp / "海岸带项目清单.csv", LIST_UNDATED),
+             write_csv(tmp / "海岸带项目台账2023.csv", LIST_WITH_YEAR)]
     with query_runner(tmp / "wh" / "warehouse.duckdb", files) as execute:
         yield execute
 
@@ -38,6 +48,8 @@ def test_coast001_projects_of_the_year_include_those_in_progress(run) -> None:
     got = run("SELECT year, key, value FROM mart_report WHERE key LIKE 'coastal.projects%' ORDER BY year, key")
     assert got.values.tolist() == [
         [2022, "coastal.projects", 1.0], [2022, "coastal.projects_done", 1.0],
-        [2023, "coastal.projects", 3.0], [2023, "coastal.projects_done", 2.0],
+        [2023, "coastal.projects", 4.0], [2023, "coastal.projects_done", 2.0],  # P1, P2, P3 and P9
+        [2024, "coastal.projects", 2.0], [2024, "coastal.projects_done", 1.0],  # P6 (年度 over 开工), P7
+        [2025, "coastal.projects", 1.0], [2025, "coastal.projects_done", 0.0],  # P8 by its 开工日期
     ]
 

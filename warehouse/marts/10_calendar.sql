@@ -4,8 +4,8 @@
 --   cal_periods(texts)  table macro: one row per distinct text of the list — period_text, period_type ('year' |
 --                       'half' | 'quarter' | 'month' | 'week' | NULL when the text names no period), period_start,
 --                       period_end (inclusive), label
---   dim_period          cal_periods over every period text the warehouse holds (targets, assessments, and the
---                       year token of loaded file names): marts join it on period_text
+--   dim_period          cal_periods over every period text the warehouse holds (targets, assessments, coastal
+--                       projects' 年度, and the year token of loaded file names): marts join it on period_text
 --   cal_next(s, t)      the first day after the period of type t starting on s (exclusive end)
 --   cal_label(s, t)     2022年 / 2022年上半年 / 2022年第一季度 / 2022年3月 / 2023年第5周
 --
@@ -71,6 +71,7 @@ SELECT * FROM cal_periods((
     SELECT coalesce(list(DISTINCT t), []) FROM (
         SELECT period AS t FROM fact_target
         UNION ALL SELECT period FROM fact_city_assessment
+        UNION ALL SELECT plan_year FROM fact_coastal_project
         UNION ALL SELECT nullif(regexp_extract(file_name, '((?:19|20)\d{2})', 1), '') FROM load_log
     )
 ));

@@ -88,13 +88,15 @@ coastal_logs AS (
         sum(garbage_t) AS garbage_t, count(*) AS log_entries
     FROM fact_coastal_log GROUP BY ALL
 ),
-coastal_projects AS (  -- every project of the year, in progress included: the year of the list it came from
-    -- (the export file's period, e.g. 海岸带综合整治修复项目清单2022.xlsx), else its completion year
-    SELECT coalesce(year(dp.period_start), year(p.completed_on)) AS year,
+coastal_projects AS (  -- every project of the year, in progress included. Its year: the list's 年度 column, else
+    -- its 开工/立项 date, else the period of the list it came from (海岸带综合整治修复项目清单2022.xlsx), else its
+    -- completion year
+    SELECT coalesce(year(py.period_start), year(p.started_on), year(dp.period_start), year(p.completed_on)) AS year,
         count(*) AS projects, count(*) FILTER (p.status = '已完成') AS projects_done
     FROM fact_coastal_project AS p
     LEFT JOIN load_log AS l ON l.load_id = p._load_id
     LEFT JOIN dim_period AS dp ON dp.period_text = nullif(regexp_extract(l.file_name, '((?:19|20)\d{2})', 1), '')
+    LEFT JOIN dim_period AS py ON py.period_text = p.plan_year AND py.period_type = 'year'
     GROUP BY 1 HAVING year IS NOT NULL
 ),
 penalty AS (
