@@ -1,0 +1,24 @@
+"""Resource limits of a load, checked before a file is read (one place, documented in the README).
+
+A load must stay bounded whatever it is given: a workbook that declares a million rows of 16,384 columns,
+a zip bomb, a cell of megabytes, a FIFO or a device. Each limit below refuses the file (or rejects the row,
+for a long cell) with a clear message instead of trying.
+"""
+
+from __future__ import annotations
+
+import os
+
+MAX_FILE_BYTES = 2 << 30  # a CSV export over 2 GiB is refused
+MAX_WORKBOOK_BYTES = 200 << 20  # a workbook file over 200 MiB is refused
+MAX_UNZIPPED_BYTES = 400 << 20  # an .xlsx whose parts decompress to more than this is refused (zip bombs)
+MAX_SHEET_CELLS = 4_000_000  # rows × columns a sheet spans (the reader allocates the whole rectangle)
+MAX_MERGED_CELLS = 4_000_000  # cells covered by a sheet's merged ranges
+MAX_COLUMNS = 1024  # columns of a table (CSV or sheet)
+MAX_CELL_CHARS = 32_767  # Excel's own cell limit: a longer value rejects its row
+MAX_FIELD_BYTES = 16 << 20  # a CSV field over 16 MiB stops the file (an unclosed quote swallowing the rest)
+
+
+def file_time_limit() -> float:
+    """Seconds a file may take to read and load before it is failed (``KPI_FILE_TIME_LIMIT``, default 600)."""
+    return float(os.environ.get("KPI_FILE_TIME_LIMIT", "600"))
