@@ -99,6 +99,7 @@ def _scan_records(path: Path, delimiter: str, quote: str, width: int, deadline: 
     crowded = max(1, width - 2)  # delimiters on a line that make it look like a whole record
     csv.field_size_limit(MAX_FIELD_BYTES)
     try:
+        _check_closed(path, delimiter, quote)
         with open(path, encoding="utf-8", errors="strict", newline="") as f:
             reader = csv.reader(f, delimiter=delimiter, quotechar=quote or None,
                                 quoting=csv.QUOTE_MINIMAL if quote else csv.QUOTE_NONE, strict=False)
@@ -121,6 +122,25 @@ def _scan_records(path: Path, delimiter: str, quote: str, width: int, deadline: 
             f"unclosed quote from line {line} (a cell over {MAX_FIELD_BYTES >> 20} MB or open at the end): {exc}",
         ) from exc
     return Scan(records, lines, multiline)
+
+
+def _check_closed(path: Path, delimiter: str, quote: str) -> None:
+    """Raise LoadError when a quoted field is still open at the end of the file (a strict parse says so)."""
+    if not quote:
+        return
+    line = 0
+    with open(path, encoding="utf-8", errors="replace", newline="") as f:
+        reader = csv.reader(f, delimiter=delimiter, quotechar=quote, strict=True)
+        try:
+            for _ in reader:
+                line = reader.line_num
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                raise LoadError(f"第 {line + 1} 行起的引号到文件末尾仍未闭合",
+                                f"unclosed quote from line {line + 1} to the end of the file") from exc
+            if "field larger" in str(exc):
+                raise
+            # any other strictness (a character after a closing quote) is fine for a lenient reader
 
 
 def _check_swallowed(row: list[str], delimiter: str, crowded: int, line: int) -> None:

@@ -17,6 +17,10 @@ class LoadError(ValueError):
         self.en = en
 
 
+class ReadError(LoadError):
+    """A file that cannot be read as a table; the message names the problem in plain words."""
+
+
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 

@@ -23,7 +23,7 @@ from python_calamine import CalamineWorkbook
 
 from etl.csvscan import count_lines, scan_csv
 from etl.limits import MAX_COLUMNS, MAX_FILE_BYTES, MAX_WORKBOOK_BYTES, file_time_limit
-from etl.problems import LoadError, one_line
+from etl.problems import LoadError, ReadError, one_line
 from etl.text import cell_text, fold_width
 from etl.xlsxguard import check_xlsx
 
@@ -31,10 +31,6 @@ PREVIEW_ROWS = 30
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 SUPPORTED_SUFFIXES = SPREADSHEET_SUFFIXES | CSV_SUFFIXES
-
-
-class ReadError(LoadError):
-    """A file that cannot be read as a table; the message names the problem in plain words."""
 
 
 @dataclass
@@ -94,25 +90,25 @@ def sniff_encoding(sample: bytes) -> str:
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    nuls = sample.count(b"\0")
-    if nuls > len(sample) // 4:  # UTF-16 without a byte-order mark: every other byte is NUL for ASCII text
-        return "utf-16-le" if sample[1::2].count(b"\0") > sample[0::2].count(b"\0") else "utf-16-be"
-    try:
-        sample.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(sample) - 4:  # a character cut by the sample boundary
-            return "utf-8"
-    try:
-        sample.decode("gb18030")
-        return "gb18030"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(sample) - 4:
-            return "gb18030"
-        raise ReadError(
-            f"无法识别的文本编码（不是 UTF-8、GB18030 或 GBK；第 {exc.start} 字节有误）",
-            f"unrecognised text encoding (not UTF-8, GB18030 or GBK; bad byte at offset {exc.start})",
-        ) from exc
+    odd, even = sample[1::2].count(b"\0"), sample[0::2].count(b"\0")
+    half = max(1, len(sample) // 2)
+    if max(odd, even) > half // 4 and min(odd, even) < half // 50:  # UTF-16 without a BOM: ASCII has NUL halves
+        return "utf-16-le" if odd > even else "utf-16-be"
+    body = sample[:-4]  # a character may be cut by the sample boundary
+    bad_at = None
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            body.decode(encoding)
+            return encoding
+        except UnicodeDecodeError as exc:
+            bad_at = exc.start if bad_at is None else bad_at
+            # A few bad bytes in an otherwise good text reject their rows, not the file.
+            if body.decode(encoding, errors="replace").count("\ufffd") <= max(3, len(body) // 20000):
+                return encoding
+    raise ReadError(
+        f"无法识别的文本编码（不是 UTF-8、GB18030 或 GBK；第 {bad_at} 字节有误）",
+        f"unrecognised text encoding (not UTF-8, GB18030 or GBK; bad byte at offset {bad_at})",
+    )
 
 
 def _check_text(sample: bytes) -> None:

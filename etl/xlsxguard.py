@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 from etl.limits import MAX_COLUMNS, MAX_MERGED_CELLS, MAX_SHEET_CELLS, MAX_UNZIPPED_BYTES
-from etl.problems import LoadError
+from etl.problems import LoadError, ReadError
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
 _ROW = re.compile(rb'<(?:\w+:)?row [^>]*?r="(\d{5,})"')
@@ -40,7 +40,7 @@ def check_xlsx(path: Path) -> None:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise LoadError("不是有效的 .xlsx 工作簿（文件被截断或不是 Excel 文件）",
+        raise ReadError("不是有效的 .xlsx 工作簿（文件被截断或不是 Excel 文件）",
                         "not a valid .xlsx workbook (the file is truncated or not an Excel file)") from exc
     with archive:
         infos = archive.infolist()
