@@ -94,7 +94,7 @@ def sniff_encoding(sample: bytes) -> str:
     half = max(1, len(sample) // 2)
     if max(odd, even) > half // 4 and min(odd, even) < half // 50:  # UTF-16 without a BOM: ASCII has NUL halves
         return "utf-16-le" if odd > even else "utf-16-be"
-    body = sample[:-4]  # a character may be cut by the sample boundary
+    body = sample[:-4] if len(sample) >= _SAMPLE_BYTES else sample  # a character may be cut by the boundary
     bad_at = None
     for encoding in ("utf-8", "gb18030"):
         try:
@@ -103,7 +103,7 @@ def sniff_encoding(sample: bytes) -> str:
         except UnicodeDecodeError as exc:
             bad_at = exc.start if bad_at is None else bad_at
             # A few bad bytes in an otherwise good text reject their rows, not the file.
-            if body.decode(encoding, errors="replace").count("\ufffd") <= max(3, len(body) // 20000):
+            if body.decode(encoding, errors="replace").count("\ufffd") <= max(1, len(body) // 20000):
                 return encoding
     raise ReadError(
         f"无法识别的文本编码（不是 UTF-8、GB18030 或 GBK；第 {bad_at} 字节有误）",
