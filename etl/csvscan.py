@@ -74,7 +74,10 @@ def _scan_bytes(path: Path, delimiter: str, quote: str, deadline: float | None) 
                     whole.decode("utf-8")
                 except UnicodeDecodeError:
                     valid = False
-            lines += whole.count(b"\n")
+            count = whole.count(b"\n")
+            if len(whole) > MAX_FIELD_BYTES and len(whole) > 4096 * count:  # long lines: find any too long
+                _check_line_lengths(whole, lines)
+            lines += count
             blanks += len(blank.findall(whole))
             if len(rest) > MAX_FIELD_BYTES:
                 raise LoadError(f"第 {lines + 1} 行超过 {MAX_FIELD_BYTES >> 20} MB",
@@ -89,6 +92,13 @@ def _scan_bytes(path: Path, delimiter: str, quote: str, deadline: float | None) 
         if not rest.strip(b" \t\r" + delimiter.encode()):
             blanks += 1
     return Scan(lines - blanks, lines, False, valid)
+
+
+def _check_line_lengths(block: bytes, lines_before: int) -> None:
+    for i, line in enumerate(block.split(b"\n")):
+        if len(line) > MAX_FIELD_BYTES:
+            raise LoadError(f"第 {lines_before + i + 1} 行超过 {MAX_FIELD_BYTES >> 20} MB",
+                            f"line {lines_before + i + 1} is over {MAX_FIELD_BYTES >> 20} MB long")
 
 
 def _scan_records(path: Path, delimiter: str, quote: str, width: int, deadline: float | None) -> Scan:

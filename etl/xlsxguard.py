@@ -56,6 +56,8 @@ def check_xlsx(path: Path) -> None:
             sheet = name.startswith("xl/worksheets/")
             try:
                 total = _scan_part(archive, info, total, sheet)
+            except LoadError:
+                raise
             except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
                 raise LoadError(f"工作簿已损坏（{name} 无法解压）",
                                 f"the workbook is damaged ({name} cannot be unzipped)") from exc
