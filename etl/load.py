@@ -21,7 +21,7 @@ import duckdb
 
 from etl.detect import DetectError, Detection, detect
 from etl.inputs import expand_inputs, file_sha256, outside_link
-from etl.limits import MAX_FILE_BYTES, file_time_limit
+from etl.limits import LOAD_MEMORY_LIMIT, MAX_FILE_BYTES, file_time_limit
 from etl.problems import LoadError, detect_zh, engine_error, one_line, shown
 from etl.readers import ReadError, Table, check_regular_file, read_tables
 from etl.sources import SOURCES_BY_NAME, ColumnSpec, SourceSpec
@@ -437,6 +437,7 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(MACROS)
     # DuckDB turns each constant list test into a hash join of its own; staging has dozens of them.
     con.execute("SET disabled_optimizers = 'in_clause'")
+    con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
 
 
 MAX_PARTS_PER_STATEMENT = 64

@@ -22,7 +22,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from etl.csvscan import count_lines, scan_csv
-from etl.limits import MAX_COLUMNS, MAX_FILE_BYTES, MAX_WORKBOOK_BYTES, file_time_limit
+from etl.limits import MAX_COLUMNS, MAX_FILE_BYTES, MAX_WORKBOOK_BYTES, MAX_XLS_BYTES, file_time_limit
 from etl.problems import LoadError, ReadError, one_line
 from etl.text import cell_text, fold_width
 from etl.xlsxguard import check_xlsx
@@ -281,7 +281,10 @@ def _read_sheet(workbook: CalamineWorkbook, name: str) -> Table | None:
         raise ReadError(f"列数过多（{sheet.width:,} 列）", f"too many columns ({sheet.width:,})")
     values = sheet.to_python(skip_empty_area=False)
     merges = sheet.merged_cell_ranges
-    grid = [[cell_text(v) for v in row] for row in values]
+    del sheet  # the reader's copy of the cells goes before ours is built
+    grid = values
+    for i, row in enumerate(grid):
+        grid[i] = [cell_text(v) for v in row]
     _fill_merges(grid, merges)
     while grid and not any(grid[-1]):
         grid.pop()
@@ -296,7 +299,7 @@ def read_tables(path: Path, workdir: Path) -> list[Table]:
     suffix = path.suffix.lower()
     deadline = time.monotonic() + file_time_limit()
     if suffix in SPREADSHEET_SUFFIXES:
-        check_regular_file(path, MAX_WORKBOOK_BYTES)
+        check_regular_file(path, MAX_XLS_BYTES if suffix == ".xls" else MAX_WORKBOOK_BYTES)
         return read_workbook(path)
     if suffix in CSV_SUFFIXES:
         check_regular_file(path, MAX_FILE_BYTES)

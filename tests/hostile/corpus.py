@@ -213,6 +213,37 @@ def _spaces(mb: int) -> Iterator[bytes]:
     yield b"</sst>"
 
 
+def _shared_string_bomb(d: Path) -> Path:
+    """10,000 cells that all use one 32,000-character shared string (320 MB once the reader copies it)."""
+    cells = "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>' for r in range(2, 10_002))
+    header = '<row r="1">' + "".join(_cell(f"{c}1", v) for c, v in zip("ABCDEF", LOG_HEADER, strict=True)) + "</row>"
+    path = _raw_xlsx("共享串炸弹.xlsx", lambda: _SHEET_XML.format(dimension="", rows=header + cells, merges=""))(d)
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("xl/sharedStrings.xml", '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                   f'<si><t>{"长" * 32_000}</t></si></sst>')
+    return path
+
+
+def _lying_sizes(d: Path) -> Path:
+    """A sheet part that says it unzips to 1,000 bytes and really unzips to 300 MB."""
+    path = d / "谎报大小.xlsx"
+    _raw_xlsx(path.name, _log_sheet_xml(2, "LY").encode)(d)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z, z.open("xl/worksheets/sheet9.xml", "w") as part:
+        for _ in range(300):
+            part.write(b" " * (1 << 20))
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("xl/worksheets/sheet9.xml")
+    data[info.header_offset + 22: info.header_offset + 26] = (1000).to_bytes(4, "little")
+    name = info.filename.encode()
+    central = data.rfind(b"PK\x01\x02")
+    while central >= 0 and data[central + 46: central + 46 + len(name)] != name:
+        central = data.rfind(b"PK\x01\x02", 0, central)
+    data[central + 24: central + 28] = (1000).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    return path
+
+
 def _broken_sheet(d: Path) -> Path:
     """Nine good sheets and one whose XML is cut in the middle."""
     path = _raw_xlsx("十张表.xlsx", lambda: _log_sheet_xml(5, "S1")[:300], extra_sheets=9)(d)
@@ -443,6 +474,8 @@ def cases() -> list[Case]:
     add("sheet_bomb_xlsx", _raw_xlsx("炸弹.xlsx", _sheet_bomb), refused("too large"), "450 MB of rows in a few KB")
     add("zip_bomb_xlsx", _zip_of("压缩炸弹.xlsx", {"xl/sharedStrings.xml": lambda: _spaces(450)}),
         refused("too large"), "a 450 MB shared-strings part")
+    add("shared_string_bomb", _shared_string_bomb, refused("too large"), "one 32,000-character string in 10,000 cells")
+    add("lying_sizes", _lying_sizes, refused("damaged|too large"), "a part whose zip headers under-state its size")
     add("broken_sheet", _broken_sheet, loaded(45, 45, failed=1), "nine good sheets and one cut short")
     add("formula_cells", _formula_xlsx, loaded(4, 2, rejected=2), "formula cells without cached values")
     add("xls_bad_value", lambda d: write_xls(d / "旧格式.xls", [Sheet("日志", LOG_HEADER, _set(log_rows(5, "XL"), 1, 2,
