@@ -197,7 +197,7 @@ def _reason(reason: str, lang: str) -> str:
     if reason.startswith("date outside"):
         return "日期超出范围（" + reason.removeprefix("date outside ").strip() + "）"
     if reason.startswith("value too long"):
-        return "值过长（超过 32,767 个字符）"
+        return "值过长（超过 " + reason.split("over ")[-1].split(" ")[0] + " 个字符）"
     if reason.startswith("unexpected value (expected "):
         return "取值不在允许范围（应为 " + reason.removeprefix("unexpected value (expected ").rstrip(")") + "）"
     return reason

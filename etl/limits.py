@@ -15,13 +15,13 @@ MAX_XLS_BYTES = 30 << 20  # a legacy .xls over 30 MiB is refused (its cells cann
 MAX_UNZIPPED_BYTES = 256 << 20  # an .xlsx whose parts decompress to more than this is refused (zip bombs)
 MAX_CELL_TEXT_BYTES = 128 << 20  # shared text the cells of a workbook refer to (one long string used 4M times)
 MAX_SHEET_CELLS = 2_000_000  # rows × columns the sheets of a workbook span together (each is read whole)
-MAX_MERGED_CELLS = 4_000_000  # cells covered by a sheet's merged ranges
+MAX_MERGED_CELLS = 2_000_000  # cells covered by a sheet's merged ranges (each one is filled in)
 MAX_COLUMNS = 1024  # columns of a table (CSV or sheet)
 MAX_CELL_CHARS = 32_767  # Excel's own cell limit: a longer value rejects its row
 MAX_FIELD_BYTES = 16 << 20  # a CSV field over 16 MiB stops the file (an unclosed quote swallowing the rest)
 
 
-LOAD_MEMORY_LIMIT = "512MB"  # DuckDB's own memory during a load (it spills to disk beyond it)
+LOAD_MEMORY_LIMIT = os.environ.get("KPI_LOAD_MEMORY", "512MB")  # DuckDB's memory in a load (spills beyond it)
 
 
 def file_time_limit() -> float:

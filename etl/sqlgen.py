@@ -6,6 +6,7 @@ TEMP objects, created per connection, so they never become part of a warehouse f
 
 from __future__ import annotations
 
+from etl.limits import MAX_CELL_CHARS
 from etl.sources import ColumnSpec, SourceSpec
 
 # kpi_fold is the SQL twin of etl.text.fold_width (spreadsheet cells are folded in Python as they are read).
@@ -21,7 +22,6 @@ FULL_WIDTH_RE = f"[{chr(0xFF01)}-{chr(0xFF5E)}\u3000\u00a0{_MINUS_LIKE}]"
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_ABS = 1e12
 SIGNED_COLUMNS = frozenset({"x", "y", "score", "target"})
-MAX_CELL_CHARS = 32_767
 
 
 def lit(text: str) -> str:
