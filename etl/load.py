@@ -162,7 +162,10 @@ def _staging_sql(
     texts = ", ".join(f"t_{c}" for c in det.columns)
     columns = "*" if keep_text else f"* EXCLUDE ({texts})"
     # A row whose every cell is blank is not a row at all (the reader does not count it either).
-    empty = "coalesce(" + ", ".join(f"nullif(trim(f{j}, ' \t'), '')" for j in range(width)) + ") IS NULL"
+    # Most rows have a key, so the test of every cell runs only for the few that do not.
+    cells = "coalesce(" + ", ".join(f"nullif(trim(f{j}, ' \t'), '')" for j in range(width)) + ") IS NULL"
+    k = key_cols[0]
+    empty = f"CASE WHEN trim(f{k}, ' \t') <> '' THEN FALSE ELSE {cells} END"
     return (
         f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {columns}, {ok} AS _ok FROM ("
         f"SELECT _part, _empty, {', '.join(typed)}, {skip} OR _empty AS _skip, {blank} AND NOT _empty AS _blank "
