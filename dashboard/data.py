@@ -119,6 +119,12 @@ class Warehouse:
 
         return self._cached(("report", year), lambda cur: report(cur, year))
 
+    def report_rows(self, year: int) -> dict[str, int]:
+        """How many source rows are behind each work-report figure (``warehouse.report.rows_behind``)."""
+        from warehouse.report import rows_behind
+
+        return self._cached(("report_rows", year), lambda cur: rows_behind(cur, year))
+
     def report_years(self) -> list[int]:
         """Years that have report figures, newest first."""
         return self._cached(

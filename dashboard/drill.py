@@ -26,6 +26,7 @@ from warehouse.queries import demolitions as qd
 from warehouse.queries import overview as qo
 from warehouse.queries import snow as qs
 from warehouse.queries import violations as qv
+from warehouse.rules import calendar
 from warehouse.sql import Filters
 
 ROW_LIMIT = 500
@@ -53,7 +54,7 @@ def _month(f: Filters, value: Any) -> Filters:
         start = dt.date.fromisoformat(str(value)[:10])
     except ValueError:
         return f
-    end = (pd.Timestamp(start) + pd.offsets.MonthEnd(0)).date()
+    start, end = calendar.period_of("month", start)
     return Filters(max(start, f.start) if f.start else start, min(end, f.end) if f.end else end, f.towns)
 
 
@@ -151,7 +152,7 @@ def _events(f: Filters, s: ViewState, v: Any) -> sa.Select:
 
 CHARTS: dict[str, ChartSpec] = {
     # overview tiles (keys of warehouse.indicators) and charts
-    "dcm.on_time_close_rate": ChartSpec("dcm.on_time_close_rate", None, _cases(date_basis="deadline")),
+    "dcm.on_time_due_rate": ChartSpec("dcm.on_time_due_rate", None, _cases(date_basis="deadline")),
     "dcm.filed": ChartSpec("dcm.filed", None, _week),
     "demolition.stock_count": ChartSpec("demolition.stock_count", None, _ledger(kind="存量")),
     "demolition.new_found": ChartSpec("demolition.new_found", None, _ledger(kind="新增", date_basis="found")),

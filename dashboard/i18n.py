@@ -172,6 +172,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "rp.change": ("变化", "Change"),
     "rp.no_years": ("仓库中没有任何年度的报告数据。", "The warehouse has report figures for no year."),
     "rp.prev_none": ("—", "—"),
+    "rp.behind": ("口径与明细", "Definition and rows"),
+    "rp.rows": ("{n}条记录", "{n} rows"),
+    "rp.open_rows": ("查看明细", "See the rows"),
     "rp.note": ("数据均由仓库按报告口径计算；上一年度列于右侧对照。",
                 "Every figure is computed by the warehouse as the report defines it; the previous year is beside it."),
     # rankings (issue 5)
@@ -314,6 +317,32 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "rankings.fig.raw": ("总量", "Raw"),
     "rankings.fig.per_10k": ("每万人", "Per 10,000 residents"),
     "rankings.fig.per_100km": ("每百公里道路", "Per 100 road-km"),
+    # scoring: forecast sentences and formulas (warehouse.scoring returns keys, dashboard.scoring_text renders)
+    "forecast.no_target": ("未设目标", "no target set"),
+    "forecast.no_data": ("本期尚无数据", "no data in this period yet"),
+    "forecast.beyond": ("已超出目标{target}，本期无法回到目标内",
+                        "already beyond the target of {target}: out of reach this period"),
+    "forecast.allowance": ("最多还可有{n}{unit}{noun}，才能保持在{target}以内{rest}",
+                           "at most {n} more {noun} to stay within {target}{rest}"),
+    "forecast.cannot": ("按当前节奏本期无法达到{target}{rest}",
+                        "cannot reach {target} this period at the current pace{rest}"),
+    "forecast.secured": ("已确保达到{target}", "the target of {target} is already secured"),
+    "forecast.needed": ("还需{n}{unit}{noun}才能达到{target}{rest}", "needs {n} more {noun} to reach {target}{rest}"),
+    "forecast.remaining": ("（预计期末前还有约{n}{unit}）", " (about {n} more expected by the period end)"),
+    "scoring.formula.composite": (
+        "综合得分 = Σ(权重 × 指标得分) ÷ Σ权重；指标得分 = 实际值 ÷ 目标值（越低越好的指标取 目标值 ÷ 实际值），"
+        "封顶{cap}；数据不足（分母少于{min_denominator}）或无目标的指标不计入",
+        "composite = Σ(weight × score) ÷ Σ weights; score = value ÷ target (target ÷ value where lower is better), "
+        "capped at {cap}; indicators with too little data (denominator < {min_denominator}) or no target are left out"),
+    "scoring.formula.rate": ("{label} = {numerator} ÷ {denominator}；", "{label} = {numerator} ÷ {denominator}; "),
+    "scoring.formula.count": ("{label} = {numerator}；", "{label} = {numerator}; "),
+    "scoring.formula.score_higher": ("得分 = 实际值 ÷ 目标值，封顶{cap}", "score = value ÷ target, capped at {cap}"),
+    "scoring.formula.score_lower": ("得分 = 目标值 ÷ 实际值（越低越好），封顶{cap}",
+                                    "score = target ÷ value (lower is better), capped at {cap}"),
+    "scoring.formula.points": (
+        "得分 = 基础分 − Σ扣分（按期结案率等每低于标准1个百分点扣分、每件返工案件扣分），最低0分",
+        "points = full points − Σ deductions (per percentage point below each threshold, per reworked case), "
+        "not below 0"),
 }
 
 SOURCE_LABELS: dict[str, tuple[str, str]] = {

@@ -7,7 +7,6 @@ and denominator, so every tile, town chart and delta reads the same definition.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -16,10 +15,12 @@ import pandas as pd
 from dashboard.data import Warehouse
 from warehouse import indicators
 from warehouse.queries import overview as q
+from warehouse.rules import calendar
+from warehouse.rules import targets as target_rule
+from warehouse.rules.status import status_of
 from warehouse.sql import Filters
 
 Tone = Literal["good", "bad", "flat"]
-MIN_DENOMINATOR = 5  # fewer cases than this: grey (too little data)
 
 
 @dataclass
@@ -35,24 +36,16 @@ class KpiValue:
     status: str | None = None
 
 
-def shift_year(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def previous(f: Filters) -> Filters:
     """The period of equal length just before ``f`` (环比)."""
     assert f.start and f.end
-    days = (f.end - f.start).days + 1
-    return Filters(f.start - dt.timedelta(days=days), f.start - dt.timedelta(days=1), f.towns)
+    return Filters(*calendar.same_length_before(f.start, f.end), f.towns)
 
 
 def year_before(f: Filters) -> Filters:
     """The same dates a year earlier (同比)."""
     assert f.start and f.end
-    return Filters(shift_year(f.start, -1), shift_year(f.end, -1), f.towns)
+    return Filters(*calendar.year_before(f.start, f.end), f.towns)
 
 
 def last_week(f: Filters) -> Filters:
@@ -72,42 +65,30 @@ def _totals(wh: Warehouse, f: Filters, keys: list[str]) -> dict[str, tuple[float
     return {r.indicator: (float(r.num or 0), None if pd.isna(r.den) else float(r.den)) for r in frame.itertuples()}
 
 
-def status(
-    value: float | None,
-    target: float | None,
-    direction: str,
-    den: float | None = None,
-    kind: str = "count",
-    pro_rata: float | None = None,
-) -> str | None:
-    """green / amber (within 10%) / red against the target, grey with too little data, None without target."""
-    if value is None or (kind == "rate" and den is not None and den < MIN_DENOMINATOR):
-        return "grey"
-    if target is None or math.isnan(target):
-        return None
-    if pro_rata is not None:  # an annual plan: compare with the share of the year gone
-        target = target * pro_rata
-    if direction == "lower":
-        if value <= target:
-            return "green"
-        return "amber" if target > 0 and value <= target * 1.1 else "red"
-    if value >= target:
-        return "green"
-    return "amber" if value >= target * 0.9 else "red"
-
-
 def tone(delta: float | None, direction: str) -> Tone:
     if delta is None or abs(delta) < 1e-12 or direction == "none":
         return "flat"
     return "good" if (delta > 0) == (direction == "higher") else "bad"
 
 
-def targets(wh: Warehouse, keys: list[str], year: int) -> dict[str, float]:
-    """The district's year target of each indicator (under its key or a target alias)."""
-    codes = {code: key for key in keys for code in reversed(_target_keys(key))}
-    frame = wh.frame(q.targets(list(codes), year))
-    found = {r.indicator: float(r.target) for r in frame.itertuples() if not pd.isna(r.target)}
-    return {key: found[code] for key in keys for code in reversed(_target_keys(key)) if code in found}
+def targets(wh: Warehouse, keys: list[str], f: Filters) -> dict[str, target_rule.Target]:
+    """The district's target of each indicator over ``f`` (the rule of ``warehouse.rules.targets``)."""
+    assert f.start and f.end
+    codes = {code: key for key in keys for code in _target_keys(key)}
+    rows = wh.frame(target_rule.rows_sql(list(codes), f.start, f.end)).to_dict("records")
+    out: dict[str, target_rule.Target] = {}
+    for key in keys:
+        ind = indicators.BY_KEY.get(key)
+        found = target_rule.pick(rows, start=f.start, end=f.end, kind=ind.kind if ind else "rate",
+                                 codes=_target_keys(key))
+        if found is not None:
+            out[key] = found
+    return out
+
+
+def goals(wh: Warehouse, keys: list[str], f: Filters) -> dict[str, float]:
+    """What each indicator is compared with over ``f`` (its target's ``due``); absent without a target."""
+    return {k: t.due for k, t in targets(wh, keys, f).items()}
 
 
 def _target_keys(key: str) -> tuple[str, ...]:
@@ -116,24 +97,21 @@ def _target_keys(key: str) -> tuple[str, ...]:
 
 
 def additive(
-    wh: Warehouse, f: Filters, keys: list[str], grain: str = "month", periods: int = 12, plan_keys: tuple[str, ...] = ()
+    wh: Warehouse, f: Filters, keys: list[str], grain: str = "month", periods: int = 12
 ) -> dict[str, KpiValue]:
     """Value, deltas, series and status of additive indicators over ``f``.
 
-    ``plan_keys`` are compared with their annual target pro rata (the share of the year gone by ``f.end``).
+    ``target`` is the target as set (e.g. the year's plan); the status compares the value with it as due over
+    ``f`` (a count's year plan pro rata: ``warehouse.rules.targets``).
     """
     assert f.start and f.end
     now, prev, yoy = _totals(wh, f, keys), _totals(wh, previous(f), keys), _totals(wh, year_before(f), keys)
     if grain == "week":
         series_start = f.end - dt.timedelta(days=7 * periods - 1)
     else:
-        first = pd.Timestamp(f.end).to_period("M") - (periods - 1)
-        series_start = first.to_timestamp().date()
+        series_start = calendar.months_back(f.end, periods - 1)
     series = wh.frame(q.kpi_series(Filters(series_start, f.end, f.towns), keys, grain))
-    goal = targets(wh, keys, f.end.year)
-    year_share = (f.end - dt.date(f.end.year, 1, 1)).days / (
-        dt.date(f.end.year, 12, 31) - dt.date(f.end.year, 1, 1)
-    ).days
+    goal = targets(wh, keys, f)
     out: dict[str, KpiValue] = {}
     for key in keys:
         ind = indicators.get(key)
@@ -149,11 +127,9 @@ def additive(
             prev=_value(ind.kind, *prev.get(key, (0.0, None))),
             yoy=_value(ind.kind, *yoy.get(key, (0.0, None))),
             series=pd.DataFrame({"period": list(part["period"]), "value": values}),
-            target=goal.get(key),
+            target=goal[key].value if key in goal else None,
         )
-        kv.status = status(
-            value, kv.target, ind.direction, den, ind.kind, pro_rata=year_share if key in plan_keys else None
-        )
+        kv.status = status_of(value, goal[key].due if key in goal else None, ind.direction, den, ind.kind)
         out[key] = kv
     return out
 

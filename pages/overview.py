@@ -20,6 +20,8 @@ from warehouse import indicators
 from warehouse.queries import demolitions as qd
 from warehouse.queries import overview as qo
 from warehouse.queries import snow as qs
+from warehouse.rules.status import status_of
+from warehouse.rules.status import worst as worst_status
 from warehouse.sql import Filters
 
 dash.register_page(__name__, path="/", name="总览", title="总览 · 环翠区综合行政执法局", order=0)
@@ -96,12 +98,12 @@ def _rank_tile(ctx: PageContext) -> html.Div:
             sub=ctx.t("common.no_source", source=ind.label(ctx.lang)),
             status="grey",
         )
-    goal = kpis.targets(ctx.wh, ["assessment.rank"], ctx.filters.end.year).get("assessment.rank", 2.0)
+    goal = kpis.goals(ctx.wh, ["assessment.rank"], ctx.filters).get("assessment.rank", 2.0)
     items = []
     worst = "green"
     for r in ranks.itertuples():
-        st = kpis.status(float(r.rank), goal, "lower")
-        worst = "red" if "red" in (st, worst) else ("amber" if "amber" in (st, worst) else worst)
+        st = status_of(float(r.rank), goal, "lower", kind="rank")
+        worst = worst_status([st, worst])
         items.append(
             html.Div(
                 [
@@ -128,12 +130,7 @@ def _rank_tile(ctx: PageContext) -> html.Div:
 
 
 def _demolition_tile(ctx: PageContext, f_ytd: Filters) -> html.Div:
-    vals = kpis.additive(
-        ctx.wh,
-        f_ytd,
-        ["demolition.stock_count", "demolition.stock_area_m2"],
-        plan_keys=("demolition.stock_count", "demolition.stock_area_m2"),
-    )
+    vals = kpis.additive(ctx.wh, f_ytd, ["demolition.stock_count", "demolition.stock_area_m2"])
     count, area = vals["demolition.stock_count"], vals["demolition.stock_area_m2"]
     ind_c, ind_a = indicators.get(count.key), indicators.get(area.key)
     value = f"{ind_c.format(count.value, ctx.lang)} · {ind_a.format(area.value, ctx.lang)}"
@@ -162,13 +159,13 @@ def _demolition_tile(ctx: PageContext, f_ytd: Filters) -> html.Div:
 
 
 def _towns_chart(ctx: PageContext) -> Any:
-    key = "dcm.on_time_close_rate"
+    key = "dcm.on_time_due_rate"
     ind = indicators.get(key)
     df = ctx.wh.frame(qo.kpi_by_town(ctx.filters, [key]))
-    goal = kpis.targets(ctx.wh, [key], ctx.filters.end.year).get(key)
+    goal = kpis.goals(ctx.wh, [key], ctx.filters).get(key)
     df = df.assign(value=df["num"] / df["den"].where(df["den"] > 0), target=goal, n=df["den"].fillna(0).astype(int))
     df["status"] = [
-        kpis.status(None if pd.isna(v) else v, goal, "higher", n, "rate")
+        status_of(None if pd.isna(v) else v, goal, "higher", n, "rate")
         for v, n in zip(df["value"], df["n"], strict=True)
     ]
     figure = fig.town_rate_bars(df, ctx.lang, ind.label(ctx.lang))
@@ -176,7 +173,7 @@ def _towns_chart(ctx: PageContext) -> Any:
 
 
 def _trend_chart(ctx: PageContext) -> Any:
-    keys = ["dcm.filed", "dcm.closed"]
+    keys = ["dcm.filed", "dcm.closed_all"]
     df = ctx.wh.frame(qo.kpi_series(ctx.filters, keys, "month")).assign(value=lambda d: d["num"])
     names = {k: indicators.get(k).label(ctx.lang) for k in keys}
     figure = fig.filed_closed_trend(df, ctx.lang, names)
@@ -199,13 +196,13 @@ def _ranks_chart(ctx: PageContext) -> Any:
 def body(ctx: PageContext) -> list[Any]:
     f = ctx.filters
     assert f.start and f.end
-    main = kpis.additive(ctx.wh, f, ["dcm.on_time_close_rate", "demolition.new_found", "refined.rectified"])
+    main = kpis.additive(ctx.wh, f, ["dcm.on_time_due_rate", "demolition.new_found", "refined.rectified"])
     week = kpis.additive(ctx.wh, kpis.last_week(f), ["dcm.filed"], grain="week")["dcm.filed"]
     new_open = ctx.wh.frame(qd.kpis(f)).iloc[0]["new_open"]
     f_ytd = Filters(dt.date(f.end.year, 1, 1), f.end, f.towns)
     wk = kpis.last_week(f)
     tiles = [
-        _tile(ctx, main["dcm.on_time_close_rate"], sub=ctx.range_text()),
+        _tile(ctx, main["dcm.on_time_due_rate"], sub=ctx.range_text()),
         _tile(
             ctx,
             week,

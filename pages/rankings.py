@@ -36,9 +36,12 @@ from dashboard.figures import rankings as fr
 from dashboard.figures.theme import town_label
 from dashboard.i18n import column_label, t
 from dashboard.pagekit import PageContext, data_end, render_page
+from dashboard.scoring_text import forecast_sentence, formula_text
 from dashboard.state import ViewState, first_param
 from warehouse import scoring
 from warehouse.queries import rankings as rq
+from warehouse.rules import calendar
+from warehouse.rules.status import points_status
 
 dash.register_page(__name__, path="/rankings", name="镇街排名", title="镇街排名 · 环翠区综合行政执法局", order=5)
 
@@ -218,9 +221,7 @@ def board(wh: Warehouse, view: RankView, as_of: dt.date) -> Board:
     return result
 
 
-def _months_back(day: dt.date, n: int) -> dt.date:
-    y, m = divmod(day.year * 12 + day.month - 1 - n, 12)
-    return dt.date(y, m + 1, 1)
+_months_back = calendar.months_back
 
 
 def city_frames(wh: Warehouse, end: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -351,7 +352,7 @@ def league_points(ctx: PageContext, b: Board) -> html.Div:
         for r in pts.itertuples(index=False):
             mine = lines[lines["town_code"] == r.town_code].set_index("rule")
             main = f"{r.points:.2f}" + ("*" if r.provisional else "")
-            status = "grey" if r.provisional else "green" if r.deducted == 0 else "amber" if r.deducted <= 5 else "red"
+            status = points_status(float(r.deducted), bool(r.provisional))
             tds = [_rank_td(r.rank, lang), _change_td(r.rank_change, r.prev_rank, lang),
                    html.Td(ctx.town_name(r.town_code), className="rk-td-town", style=TOWN_STYLE),
                    _cell(r.town_code, points_subject(str(item)), main, None, status, t("rankings.click_explain", lang))]
@@ -687,9 +688,8 @@ def _forecast_block(b: Board, town: str, indicators: list[str], lang: str) -> An
     fc = fc[(fc["town_code"] == town) & fc["indicator"].isin(indicators)]
     if fc.empty:
         return None
-    col = "sentence_en" if lang == "en" else "sentence_zh"
-    return html.Ul([html.Li([html.B(scoring.RANKED[r.indicator].label(lang) + "："), getattr(r, col)])
-                    for r in fc.itertuples(index=False) if r.indicator in scoring.RANKED], className="rk-forecast",
+    return html.Ul([html.Li([html.B(scoring.RANKED[r["indicator"]].label(lang) + "："), forecast_sentence(r, lang)])
+                    for r in fc.to_dict("records") if r["indicator"] in scoring.RANKED], className="rk-forecast",
                    style={"paddingLeft": "1.1rem", "marginBottom": "0.25rem"})
 
 
@@ -725,14 +725,14 @@ def explain_town(b: Board, town: str, subject: str, town_name: str, lang: str, w
         item = dec(subject.split(":", 1)[1])
         b.ensure_points()
         assert b.lines is not None
-        rows = wh.frame(rq.indicator_rows("dcm.on_time_close_rate", town, b.grain, b.start))
+        rows = wh.frame(rq.indicator_rows("dcm.on_time_due_rate", town, b.grain, b.start))
         ex = scoring.explain_points(town, b.start, b.lines, item, totals=b.points, values=b.values, rows=rows)
         head = _head(t("rankings.ex.points_of", lang, item=item), f"{ex.value}", None, ex.rank, ex.ranked_of, lang)
-        facts = _dl([(t("common.formula", lang), ex.formula_en if lang == "en" else ex.formula_zh),
+        facts = _dl([(t("common.formula", lang), formula_text(ex, lang)),
                      (t("common.exclusions", lang), _exclusions_text(ex, lang))])
         wf = fr.waterfall(ex.waterfall(), total=ex.value, lang=lang, decimals=2)
         parts = _contrib_table(ex, lang, 2, town, clickable=False, score_key="rankings.ex.measured")
-        forecast = _forecast_block(b, town, ["dcm.on_time_close_rate", "dcm.close_rate", "dcm.rework_rate"], lang)
+        forecast = _forecast_block(b, town, ["dcm.on_time_due_rate", "dcm.close_rate", "dcm.rework_rate"], lang)
         grid = _rows_grid(rows, lang, f"{town}-{item}-{b.start}.csv")
     elif subject == "composite":
         mine = b.now(b.scored)
@@ -742,7 +742,7 @@ def explain_town(b: Board, town: str, subject: str, town_name: str, lang: str, w
         left = "；".join(f"{scoring.RANKED[k].label(lang) if k in scoring.RANKED else k}"
                         f"（{t('rankings.ex.reason.' + reason.replace(' ', '_'), lang)}）" for k, reason in ex.left_out)
         facts = _dl([
-            (t("common.formula", lang), ex.formula_en if lang == "en" else ex.formula_zh),
+            (t("common.formula", lang), formula_text(ex, lang)),
             (t("common.numerator", lang), t("rankings.ex.comp_num", lang, n=_num(ex.numerator))),
             (t("common.denominator", lang), t("rankings.ex.comp_den", lang, n=_num(ex.denominator))),
             (t("common.exclusions", lang), _exclusions_text(ex, lang)),
@@ -768,7 +768,7 @@ def explain_town(b: Board, town: str, subject: str, town_name: str, lang: str, w
             ex.numerator / ex.denominator if ex.denominator else (None if meta.kind == "rate" else ex.numerator)),
             meta.kind, lang, meta.unit_zh)
         facts = _dl([
-            (t("common.formula", lang), ex.formula_en if lang == "en" else ex.formula_zh),
+            (t("common.formula", lang), formula_text(ex, lang)),
             (t("common.numerator", lang),
              f"{_num(ex.numerator)} · {meta.numerator_en if lang == 'en' else meta.numerator_zh}"),
             (t("common.denominator", lang), None if meta.kind != "rate" else

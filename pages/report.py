@@ -11,12 +11,9 @@ from dash import dcc, html
 
 from dashboard.components import message, page_header
 from dashboard.pagekit import PageContext, render_page
-from warehouse.report import AREAS_EN, AREAS_ZH, REPORT_FIGURES, ReportFigure
+from warehouse.report import AREAS, AREAS_EN, AREAS_ZH, REPORT_FIGURES, ReportFigure
 
 dash.register_page(__name__, path="/report", name="年度报告", title="年度报告 · 环翠区综合行政执法局", order=4)
-
-_AREA_NUMERALS = "一二三四五六七"
-
 
 def fmt(fig: ReportFigure, value: float | None, lang: str) -> str:
     """A report value as the report writes it: 1,540 处 / 100%."""
@@ -38,7 +35,19 @@ def change(fig: ReportFigure, now: float | None, before: float | None) -> str:
     return f"{(now - before) / before:+.1%}"
 
 
-def table(ctx: PageContext, year: int, now: dict[str, float | None], before: dict[str, float | None]) -> dbc.Table:
+def behind(ctx: PageContext, fig: ReportFigure, year: int, n_rows: int | None) -> html.Td:
+    """The figure's definition (from the registry), the count of rows behind it and a link to them."""
+    parts: list[Any] = [html.Span(fig.text("formula", ctx.lang), className="kpi-report-def")]
+    if n_rows is not None:
+        parts.append(html.Span(ctx.t("rp.rows", n=f"{n_rows:,}"), className="kpi-report-rows ms-2 text-secondary"))
+    if fig.page:
+        parts.append(dcc.Link(ctx.t("rp.open_rows"), href=f"{fig.page}?start={year}-01-01&end={year}-12-31",
+                              className="kpi-report-link ms-2", id={"type": "report-rows", "key": fig.key}))
+    return html.Td(parts, className="small")
+
+
+def table(ctx: PageContext, year: int, now: dict[str, float | None], before: dict[str, float | None],
+          n_rows: dict[str, int] | None = None) -> dbc.Table:
     lang = ctx.lang
     head = html.Thead(
         html.Tr(
@@ -47,13 +56,14 @@ def table(ctx: PageContext, year: int, now: dict[str, float | None], before: dic
                 html.Th(str(year), className="text-end"),
                 html.Th(str(year - 1), className="text-end"),
                 html.Th(ctx.t("rp.change"), className="text-end"),
+                html.Th(ctx.t("rp.behind")),
             ]
         )
     )
     rows: list[Any] = []
     for area in range(1, 8):
-        title = AREAS_EN[area] if lang == "en" else f"（{_AREA_NUMERALS[area - 1]}）{AREAS_ZH[area]}"
-        rows.append(html.Tr(html.Th(title, colSpan=4, className="kpi-report-area")))
+        title = AREAS_EN[area] if lang == "en" else f"（{AREAS[area - 1]['numeral']}）{AREAS_ZH[area]}"
+        rows.append(html.Tr(html.Th(title, colSpan=5, className="kpi-report-area")))
         for fig in (f for f in REPORT_FIGURES if f.area == area):
             rows.append(
                 html.Tr(
@@ -66,6 +76,7 @@ def table(ctx: PageContext, year: int, now: dict[str, float | None], before: dic
                         ),
                         html.Td(fmt(fig, before.get(fig.key), lang), className="text-end kpi-num text-secondary"),
                         html.Td(change(fig, now.get(fig.key), before.get(fig.key)), className="text-end kpi-num"),
+                        behind(ctx, fig, year, (n_rows or {}).get(fig.key)),
                     ],
                     **{"data-key": fig.key},
                 )
@@ -107,7 +118,8 @@ def body(ctx: PageContext) -> list[Any]:
         header,
         picker,
         dbc.Card(
-            dbc.CardBody(table(ctx, year, ctx.wh.report(year), ctx.wh.report(year - 1) if year - 1 in years else {})),
+            dbc.CardBody(table(ctx, year, ctx.wh.report(year), ctx.wh.report(year - 1) if year - 1 in years else {},
+                               ctx.wh.report_rows(year))),
             className="kpi-card kpi-report-card",
         ),
     ]

@@ -14,6 +14,7 @@ from dashboard.figures import violations as fv
 from dashboard.pagekit import PageContext, render_page
 from warehouse import indicators
 from warehouse.queries import violations as qv
+from warehouse.rules.status import status_of
 
 dash.register_page(__name__, path="/violations", name="违法案件", title="违法案件 · 环翠区综合行政执法局", order=1)
 
@@ -33,10 +34,10 @@ OPEN_COLUMNS = [
 
 
 def _stats(ctx: PageContext, k: pd.Series) -> Any:
-    rate = indicators.get("dcm.on_time_close_rate")
+    rate = indicators.get("dcm.on_time_due_rate")
     rework = indicators.get("dcm.rework_rate")
     filed = indicators.get("dcm.filed")
-    goal = kpis.targets(ctx.wh, [rate.key, rework.key], ctx.filters.end.year)
+    goal = kpis.goals(ctx.wh, [rate.key, rework.key], ctx.filters)
 
     def val(x: Any) -> float | None:
         return None if pd.isna(x) else float(x)
@@ -50,13 +51,13 @@ def _stats(ctx: PageContext, k: pd.Series) -> Any:
                 rate.label(ctx.lang),
                 rate.format(val(k["on_time_rate"]), ctx.lang),
                 ctx.t("common.target", value=rate.format(goal[rate.key], ctx.lang)) if rate.key in goal else None,
-                kpis.status(val(k["on_time_rate"]), goal.get(rate.key), "higher", due, "rate"),
+                status_of(val(k["on_time_rate"]), goal.get(rate.key), "higher", due, "rate"),
             ),
             stat(ctx.t("vi.kpi.close_rate"), rate.format(val(k["close_rate"]), ctx.lang)),
             stat(
                 rework.label(ctx.lang),
                 rework.format(val(k["rework_rate"]), ctx.lang),
-                status=kpis.status(val(k["rework_rate"]), goal.get(rework.key), "lower", due, "rate"),
+                status=status_of(val(k["rework_rate"]), goal.get(rework.key), "lower", due, "rate"),
             ),
             stat(
                 ctx.t("vi.kpi.hours"),

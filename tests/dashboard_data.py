@@ -224,8 +224,8 @@ def write_exports(out: Path, seed: int = 7, cases: int = 1500) -> Path:
         out / "targets.csv",
         ["指标编码", "范围", "周期类型", "周期", "目标值", "方向", "依据"],
         [
-            ["dcm.on_time_close_rate", "district", "year", "2022", 0.95, "higher", "数字城管考核办法"],
-            ["dcm.on_time_close_rate", "district", "year", "2023", 0.95, "higher", "数字城管考核办法"],
+            ["dcm.on_time_due_rate", "district", "year", "2022", 0.95, "higher", "数字城管考核办法"],
+            ["dcm.on_time_due_rate", "district", "year", "2023", 0.95, "higher", "数字城管考核办法"],
             ["demolition.stock_count", "district", "year", "2023", 120, "higher", "2023年违法建设专项整治方案"],
             ["demolition.stock_area_m2", "district", "year", "2023", 30000, "higher", "2023年违法建设专项整治方案"],
             ["demolition.new_found", "district", "year", "2023", 0, "lower", "新生违建动态清零"],

@@ -20,6 +20,7 @@ from tests.dashboard_data import (
 from warehouse.queries import demolitions as qd
 from warehouse.queries import overview as qo
 from warehouse.queries import violations as qv
+from warehouse.rules.status import status_of
 from warehouse.sql import Filters
 
 F23 = Filters(dt.date(2023, 1, 1), dt.date(2023, 6, 30))
@@ -69,12 +70,12 @@ def test_ddata004_server_never_writes(small_warehouse: Path, tmp_path: Path) -> 
 def test_ddata005_overview_rate_equals_violations_page(small_warehouse: Path) -> None:
     wh = Warehouse(small_warehouse)
     for f in (F23, Filters(dt.date(2022, 1, 1), dt.date(2022, 12, 31), ("371002001", "371002100"))):
-        tile = kpis.additive(wh, f, ["dcm.on_time_close_rate", "dcm.rework_rate", "dcm.filed"])
+        tile = kpis.additive(wh, f, ["dcm.on_time_due_rate", "dcm.rework_rate", "dcm.filed"])
         page = wh.frame(qv.kpis(f)).iloc[0]
-        assert tile["dcm.on_time_close_rate"].value == pytest.approx(page["on_time_rate"])
+        assert tile["dcm.on_time_due_rate"].value == pytest.approx(page["on_time_rate"])
         assert tile["dcm.rework_rate"].value == pytest.approx(page["rework_rate"])
         assert tile["dcm.filed"].value == page["filed"]
-        assert tile["dcm.on_time_close_rate"].den == page["due"]
+        assert tile["dcm.on_time_due_rate"].den == page["due"]
 
 
 def test_ddata006_demolitions_equal_page_and_report(small_warehouse: Path) -> None:
@@ -91,23 +92,18 @@ def test_ddata006_demolitions_equal_page_and_report(small_warehouse: Path) -> No
 
 def test_ddata007_deltas_targets_and_status(small_warehouse: Path) -> None:
     wh = Warehouse(small_warehouse)
-    vals = kpis.additive(
-        wh,
-        F23,
-        ["dcm.on_time_close_rate", "demolition.new_found", "demolition.stock_count"],
-        plan_keys=("demolition.stock_count",),
-    )
-    rate = vals["dcm.on_time_close_rate"]
+    vals = kpis.additive(wh, F23, ["dcm.on_time_due_rate", "demolition.new_found", "demolition.stock_count"])
+    rate = vals["dcm.on_time_due_rate"]
     assert rate.target == 0.95 and rate.status in ("green", "amber", "red")
     assert rate.prev is not None and rate.yoy is not None
     assert len(rate.series) == 12  # the twelve months up to June 2023
     assert vals["demolition.new_found"].target == 0 and vals["demolition.new_found"].status in ("green", "red")
     assert kpis.previous(F23) == Filters(dt.date(2022, 7, 4), dt.date(2022, 12, 31))  # 181 days before
     assert kpis.year_before(F23) == Filters(dt.date(2022, 1, 1), dt.date(2022, 6, 30))
-    assert kpis.status(0.5, None, "higher") is None
-    assert kpis.status(0.9, 0.95, "higher", den=3, kind="rate") == "grey"
-    assert kpis.status(0.9, 0.95, "higher", den=50, kind="rate") == "amber"
-    assert kpis.status(1, 0, "lower") == "red" and kpis.status(0, 0, "lower") == "green"
+    assert status_of(0.5, None, "higher") is None
+    assert status_of(0.9, 0.95, "higher", denominator=3, kind="rate") == "grey"
+    assert status_of(0.9, 0.95, "higher", denominator=50, kind="rate") == "amber"
+    assert status_of(1, 0, "lower") == "red" and status_of(0, 0, "lower") == "green"
     assert kpis.delta_text(0.95, 0.90, "rate")[0] == "+5.0 pp"
     assert kpis.delta_text(110, 100, "count")[0] == "+10.0%"
     assert kpis.tone(-1, "lower") == "good" and kpis.tone(-1, "higher") == "bad"
@@ -116,6 +112,6 @@ def test_ddata007_deltas_targets_and_status(small_warehouse: Path) -> None:
 def test_ddata008_empty_warehouse_answers(blank_warehouse: Path) -> None:
     wh = Warehouse(blank_warehouse)
     assert wh.frame(qo.data_end()).iloc[0, 0] is None or str(wh.frame(qo.data_end()).iloc[0, 0]) in ("NaT", "None")
-    vals = kpis.additive(wh, F23, ["dcm.on_time_close_rate", "dcm.filed"])
-    assert vals["dcm.on_time_close_rate"].value is None and vals["dcm.filed"].value == 0
+    vals = kpis.additive(wh, F23, ["dcm.on_time_due_rate", "dcm.filed"])
+    assert vals["dcm.on_time_due_rate"].value is None and vals["dcm.filed"].value == 0
     assert wh.report_years() == []

@@ -106,7 +106,7 @@ def test_dpage005_drill_down_and_rows(small_warehouse: Path) -> None:
     assert grid.search is None and grid.rows is not None
     rows = drill.act(wh, state, "vi.pareto", {"customdata": ["暴露垃圾"]})
     assert rows.rows is not None and not rows.rows.empty and set(rows.rows["minor_category"]) == {"暴露垃圾"}
-    tile = drill.act(wh, state, "dcm.on_time_close_rate", None)
+    tile = drill.act(wh, state, "dcm.on_time_due_rate", None)
     assert tile.rows is not None and len(tile.rows) > 0 and tile.title == "按期结案率"
     for key in drill.CHARTS:
         assert drill.act(wh, state, key, None).rows is not None, key

@@ -69,7 +69,7 @@ def test_dstate005_registry_matches_mart_sql() -> None:
 
 
 def test_dstate006_formats() -> None:
-    assert indicators.get("dcm.on_time_close_rate").format(0.9312) == "93.1%"
+    assert indicators.get("dcm.on_time_due_rate").format(0.9312) == "93.1%"
     assert indicators.get("assessment.rank").format(2, "zh") == "第2名"
     assert indicators.get("assessment.rank").format(2, "en") == "#2"
     assert indicators.get("demolition.stock_area_m2").format(28494, "en") == "28,494 m²"

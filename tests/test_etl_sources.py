@@ -63,7 +63,7 @@ SPOT: dict[str, tuple[str, str, dict[str, object]]] = {
         "closed_at": T(2022, 3, 5, 10), "on_time": True}),
     "city_assessment": ("unit_code", "GQ", {
         "period": "2022年3月", "item": "数字城管", "score": Decimal("97.25"), "rank": 2}),
-    "targets": ("indicator", "dcm.on_time_close_rate", {
+    "targets": ("indicator", "dcm.on_time_due_rate", {
         "scope": "district", "period_type": "year", "period": "2023", "target": Decimal("0.9"),
         "direction": "higher", "basis": None}),
     "video_ai_events": ("event_no", "AI202203050001", {

@@ -36,7 +36,7 @@ def _values() -> pd.DataFrame:
         base = {"grain": "month", "period_start": pd.Timestamp("2023-05-01"), "period_end": pd.Timestamp("2023-05-31"),
                 "town_code": town, "town_name": f"镇{i}", "town_sort": i, "population": 50_000 * (i + 1),
                 "road_km": 40.0 * (i + 1)}
-        rows.append({**base, "indicator": "dcm.on_time_close_rate", "numerator": 18.0 + i, "denominator": 20.0,
+        rows.append({**base, "indicator": "dcm.on_time_due_rate", "numerator": 18.0 + i, "denominator": 20.0,
                      "value": (18.0 + i) / 20, "excl_void": 1, "excl_deferred": 0, "excl_hung": 2})
         rows.append({**base, "indicator": COUNT, "numerator": float(3 - i), "denominator": None,
                      "value": float(3 - i), "excl_void": None, "excl_deferred": None, "excl_hung": None})
@@ -45,7 +45,7 @@ def _values() -> pd.DataFrame:
 
 def _targets() -> pd.DataFrame:
     return pd.DataFrame([
-        {"indicator": "dcm.on_time_close_rate", "town_code": None, "target": 0.95, "direction": "higher"},
+        {"indicator": "dcm.on_time_due_rate", "town_code": None, "target": 0.95, "direction": "higher"},
         {"indicator": COUNT, "town_code": None, "target": 1.0, "direction": "lower"},
     ])
 
@@ -150,7 +150,7 @@ def test_rkf007_waterfall_points_and_empty() -> None:
 
 def test_rkf008_per_size_bars_show_raw_and_per_size_side_by_side() -> None:
     fair = scoring.per_size(_values())
-    fig = fr.per_size_bars(fair, indicator="dcm.on_time_close_rate", lang="zh", unit="件")
+    fig = fr.per_size_bars(fair, indicator="dcm.on_time_due_rate", lang="zh", unit="件")
     assert [tr.type for tr in fig.data] == ["bar"] * 3
     assert all(list(tr.y) == list(fig.data[0].y) for tr in fig.data)  # same town order in all three
     raw = dict(zip(fig.data[0].y, fig.data[0].x, strict=True))

@@ -16,7 +16,7 @@ from warehouse.queries import rankings as q
 
 HLL, JY, ZD = "371002001", "371002002", "371002003"
 MAR = dt.date(2023, 3, 1)
-ON = "dcm.on_time_close_rate"
+ON = "dcm.on_time_due_rate"
 
 DCM = [
     ["任务号", "上报时间", "问题来源", "小类名称", "所属街道", "处置部门", "处置截止时间", "处置完成时间", "结案时间",

@@ -11,11 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dashboard.scoring_text import forecast_sentence, formula_text
 from warehouse import scoring as s
 
 MAR = dt.date(2023, 3, 1)
 APR = dt.date(2023, 4, 1)
-ON, CLOSE, REWORK, NEW = "dcm.on_time_close_rate", "dcm.close_rate", "dcm.rework_rate", "demolition.new_found"
+ON, CLOSE, REWORK, NEW = "dcm.on_time_due_rate", "dcm.close_rate", "dcm.rework_rate", "demolition.new_found"
 
 
 def _row(town: str, ind: str, num: float, den: float | None, start: dt.date = MAR, **extra: object) -> dict:
@@ -261,7 +262,7 @@ def test_rank013_explain_indicator_formula_exclusions_and_cap() -> None:
     ex = s.explain("X", MAR, scored, indicator=REWORK)
     assert (ex.numerator, ex.denominator, ex.target, ex.direction) == (1.0, 100.0, 0.05, "lower")
     assert ex.exclusions == {"作废": 2, "缓办": 1, "挂账": 3}
-    assert "返工率" in ex.formula_zh and "target ÷ value" in ex.formula_en
+    assert "返工率" in formula_text(ex, "zh") and "target ÷ value" in formula_text(ex, "en")
     # 0.05 / 0.01 = 5, capped at 1.25: a 5.000 bar and a −3.750 cap bar
     assert [(c.key, c.amount) for c in ex.contributions] == [("ratio", Decimal("5.000")), ("cap", Decimal("-3.750"))]
     assert ex.total() == ex.value == Decimal("1.250")
@@ -310,22 +311,23 @@ def test_rank016_forecast_needs_14_more_on_time_closures() -> None:
     assert (f.elapsed_days, f.total_days, f.expected_remaining) == (20, 30, 20)
     assert f.projected_denominator == 60 and f.projected_numerator == 60 and f.value_now == 1.0
     assert f.needed == 14 and f.allowance is None and f.on_track
-    assert f.sentence_en.startswith("needs 14 more on-time closures to reach 90%")
-    assert f.sentence_zh.startswith("还需14件按期结案才能达到90%")
+    assert forecast_sentence(f, "en").startswith("needs 14 more on-time closures to reach 90%")
+    assert forecast_sentence(f, "zh").startswith("还需14件按期结案才能达到90%")
 
 
 def test_rank017_forecast_secured_unreachable_and_lower_is_better() -> None:
     done = s.forecast(58, 60, 0.9, as_of=dt.date(2023, 6, 30), indicator=ON, **JUNE)
-    assert done.needed == 0 and done.expected_remaining == 0 and "secured" in done.sentence_en
+    assert done.needed == 0 and done.expected_remaining == 0 and "secured" in forecast_sentence(done, "en")
     lost = s.forecast(20, 40, 0.9, as_of=dt.date(2023, 6, 20), indicator=ON, **JUNE)
-    assert lost.needed is None and not lost.on_track and lost.sentence_en.startswith("cannot reach 90%")
+    assert lost.needed is None and not lost.on_track and forecast_sentence(lost, "en").startswith("cannot reach 90%")
     # rework: 1 of 40 so far, 20 more expected: 5% of 60 = 3 → at most 2 more
     rw = s.forecast(1, 40, 0.05, as_of=dt.date(2023, 6, 20), indicator=REWORK, **JUNE)
-    assert rw.allowance == 2 and rw.needed is None and rw.sentence_en.startswith("at most 2 more reworked cases")
+    assert rw.allowance == 2 and rw.needed is None
+    assert forecast_sentence(rw, "en").startswith("at most 2 more reworked cases")
     over = s.forecast(4, 40, 0.05, as_of=dt.date(2023, 6, 20), indicator=REWORK, **JUNE)
-    assert over.allowance is None and over.sentence_en.startswith("already beyond")
+    assert over.allowance is None and forecast_sentence(over, "en").startswith("already beyond")
     empty = s.forecast(0, 0, 0.9, as_of=dt.date(2023, 6, 20), indicator=ON, **JUNE)
-    assert empty.needed is None and empty.sentence_en == "no data in this period yet"
+    assert empty.needed is None and forecast_sentence(empty, "en") == "no data in this period yet"
     given = s.forecast(40, 40, 0.9, as_of=dt.date(2023, 6, 20), indicator=ON, expected_remaining=10, **JUNE)
     assert given.needed == 5  # 0.9 × 50 − 40
 
@@ -335,11 +337,12 @@ def test_rank018_forecast_counts() -> None:
     f = s.forecast(30, None, 80, as_of=dt.date(2023, 5, 31), indicator="demolition.stock_count", direction="higher",
                    kind="count", **year)
     assert f.elapsed_days == 151 and f.projected_value == pytest.approx(30 * 365 / 151)
-    assert f.needed == 50 and f.on_track is False and "50" in f.sentence_en
+    assert f.needed == 50 and f.on_track is False and "50" in forecast_sentence(f, "en")
     zero = s.forecast(0, None, 0, as_of=dt.date(2023, 5, 31), indicator=NEW, **year)
-    assert zero.allowance == 0 and zero.on_track and zero.sentence_en.startswith("at most 0 more new illegal")
+    assert zero.allowance == 0 and zero.on_track
+    assert forecast_sentence(zero, "en").startswith("at most 0 more new illegal")
     broke = s.forecast(1, None, 0, as_of=dt.date(2023, 5, 31), indicator=NEW, **year)
-    assert broke.allowance is None and broke.sentence_zh.startswith("已超出目标0")
+    assert broke.allowance is None and forecast_sentence(broke, "zh").startswith("已超出目标0")
 
 
 def test_rank021_forecast_all_rows_of_the_current_period() -> None:
@@ -350,7 +353,8 @@ def test_rank021_forecast_all_rows_of_the_current_period() -> None:
     f = s.forecast_all(scored, dt.date(2023, 6, 20)).set_index("indicator")
     assert list(f.index) == [ON, NEW]  # March is over: not forecast
     assert f.loc[ON, "needed"] == 14 and f.loc[ON, "expected_remaining"] == 20
-    assert pd.isna(f.loc[NEW, "allowance"]) and f.loc[NEW, "sentence_en"].startswith("already beyond")
+    assert pd.isna(f.loc[NEW, "allowance"])
+    assert forecast_sentence(f.loc[NEW].to_dict() | {"indicator": NEW}, "en").startswith("already beyond")
 
 
 # --- periods and fairness ------------------------------------------------------------------------------------
@@ -365,7 +369,7 @@ def test_rank019_periods() -> None:
     assert s.previous_period("month", dt.date(2023, 1, 15)) == (dt.date(2022, 12, 1), dt.date(2022, 12, 31))
     assert s.previous_period("quarter", d) == (dt.date(2023, 1, 1), dt.date(2023, 3, 31))
     with pytest.raises(ValueError):
-        s.period_of("day", d)
+        s.period_of("fortnight", d)
 
 
 def test_rank020_per_size_beside_raw_counts() -> None:

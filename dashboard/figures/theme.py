@@ -18,12 +18,14 @@ from importlib import resources
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from warehouse.rules import status as status_rule
+
 FONT_FAMILY = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 TEMPLATE = "kpi"
 TEMPLATE_DARK = "kpi_dark"
 
-# LouieStat-style status colours: meets target / within 10% / misses / too little data (or no target).
-STATUS_COLORS: dict[str, str] = {"green": "#2e9d5b", "amber": "#e8a33d", "red": "#d64545", "grey": "#9aa0a6"}
+# LouieStat-style status colours (data: warehouse/reference/status.csv, rule: warehouse.rules.status).
+STATUS_COLORS: dict[str, str] = {k: v for k, v in status_rule.COLORS.items() if k in status_rule.STATUSES}
 NEUTRAL = "#4c78a8"
 TARGET_COLOR = "#333333"
 _TOWN_PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#ff9da6", "#9d755d", "#eeca3b")

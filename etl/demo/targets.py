@@ -33,7 +33,7 @@ def rows(ctx: Ctx) -> list[list[str]]:
         ys = str(year)
         town_rate = "0.9" if year == 2022 else "0.95"
         out += [
-            ["dcm.on_time_close_rate", district, "年", ys, "0.95", HIGH, DCM_RULES],
+            ["dcm.on_time_due_rate", district, "年", ys, "0.95", HIGH, DCM_RULES],
             ["dcm.close_rate", district, "年", ys, "0.98", HIGH, DCM_RULES],
             ["dcm.rework_rate", district, "年", ys, "0.02", LOW, DCM_RULES],
             ["assessment.rank", district, "年", ys, "2", LOW, ASSESS],
@@ -62,12 +62,12 @@ def rows(ctx: Ctx) -> list[list[str]]:
             period = f"{y}-{m:02d}"
             out.append(["assessment.rank", district, "月", period, "2", LOW, ASSESS])
             for t in ctx.vocab.towns:
-                out.append(["dcm.on_time_close_rate", t.name, "月", period, town_rate, HIGH, DCM_RULES])
+                out.append(["dcm.on_time_due_rate", t.name, "月", period, town_rate, HIGH, DCM_RULES])
         if year >= 2023:
             monday = date(year, 1, 1) + timedelta(days=(7 - date(year, 1, 1).weekday()) % 7)
             while monday.year == year and monday <= ctx.until:
                 iso = monday.isocalendar()
-                out.append(["dcm.on_time_close_rate", district, "周", f"{iso[0]}-W{iso[1]:02d}", "0.95", HIGH,
+                out.append(["dcm.on_time_due_rate", district, "周", f"{iso[0]}-W{iso[1]:02d}", "0.95", HIGH,
                             "环翠区城市管理周调度工作制度"])
                 monday += timedelta(days=7)
     return out

@@ -117,7 +117,7 @@ def test_dash003_tile_explains_itself(dash_duo: Any, browser_warehouse: Path, la
     _start(dash_duo, browser_warehouse)
     visit(dash_duo, f"/?{RANGE}")
     start = time.perf_counter()
-    dash_duo.find_element('[id=\'{"key":"dcm.on_time_close_rate","type":"tile"}\']').click()
+    dash_duo.find_element('[id=\'{"key":"dcm.on_time_due_rate","type":"tile"}\']').click()
     _wait(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, ".modal.show"))
     _wait(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, "#rows-grid .ag-row"))
     latency.setdefault("callbacks", {})["tile_explain_s"] = round(time.perf_counter() - start, 3)

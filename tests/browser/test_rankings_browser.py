@@ -113,7 +113,7 @@ def test_rank002_explain_drawer_adds_up(dash_duo: Any, browser_warehouse: Path, 
     assert "公式" in text and "分子" in text and "分母" in text and "作废" in text
     shot(dash_duo, "rankings_explain_zh")
     # from the composite to one of its indicators: formula, numerator, denominator, exclusions, rows
-    _explain_button(dash_duo, TOWN, "dcm.on_time_close_rate", "drawer").click()
+    _explain_button(dash_duo, TOWN, "dcm.on_time_due_rate", "drawer").click()
     _wait(lambda: "按期结案率 =" in dash_duo.find_element("#rk-ex").text)
     _wait(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, "#rk-rows-grid .ag-row"))
     text = dash_duo.find_element("#rk-ex").text
@@ -158,7 +158,7 @@ def test_rank003_period_mode_and_weights(dash_duo: Any, browser_warehouse: Path,
     # weights: every indicator but the on-time rate at 0 → the composite is that indicator's score
     visit(dash_duo, "/rankings?w=1,0,0,0,0,0,0")
     composite = _explain_button(dash_duo, TOWN, "composite").find_element(By.CSS_SELECTOR, ".rk-cell-main").text
-    score = _explain_button(dash_duo, TOWN, "dcm.on_time_close_rate").find_element(By.CSS_SELECTOR, ".rk-cell-main")
+    score = _explain_button(dash_duo, TOWN, "dcm.on_time_due_rate").find_element(By.CSS_SELECTOR, ".rk-cell-main")
     assert composite.rstrip("*") == score.text
     assert "自定义权重" in dash_duo.find_element(".kpi-page-sub").text
     assert console_errors(dash_duo) == []

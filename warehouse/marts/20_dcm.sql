@@ -90,60 +90,25 @@ LEFT JOIN dim_town AS t ON t.town_code = b.town_code
 LEFT JOIN dim_category AS c ON c.minor_name = b.minor_category;
 
 -- mart_target: fact_target with its scope resolved to a town code (or is_district; any other scope matches
--- neither and is ignored), its period type normalised (year, quarter, month, week) and parsed into the
--- dates it covers (period_start .. period_end: 2023, 2023Q1 / 2023年第一季度, 2023-03 / 2023年3月, 2023-W05);
--- rates given as 90 (per cent) become 0.9. Queries pick, for a date range, the shortest period covering it
--- (a town's own target before the district's): see warehouse/queries/violations.py target_value.
+-- neither and is ignored) and its 周期 read by the calendar (dim_period, 10_calendar.sql: year, half, quarter,
+-- month or week; period_start .. period_end inclusive); rates given as 90 (per cent) become 0.9. Which target
+-- applies to a range is the one rule of warehouse/rules/targets.py.
 CREATE OR REPLACE VIEW mart_target AS
-WITH t AS (
-    SELECT
-        g.*,
-        tw.town_code,
-        tw.town_code IS NULL AND lower(regexp_replace(g.scope, '\s+', '', 'g'))
-            IN ('district', '环翠区', '威海市环翠区', '全区', '区级', 'hc') AS is_district,
-        CASE
-            WHEN lower(g.period_type) IN ('year', 'annual', '年', '年度') THEN 'year'
-            WHEN lower(g.period_type) IN ('quarter', '季', '季度') THEN 'quarter'
-            WHEN lower(g.period_type) IN ('month', '月', '月度') THEN 'month'
-            WHEN lower(g.period_type) IN ('week', '周') THEN 'week'
-            ELSE lower(g.period_type)
-        END AS ptype,
-        TRY_CAST(regexp_extract(g.period, '(\d{4})', 1) AS INTEGER) AS y,
-        TRY_CAST(translate(regexp_extract(g.period, '(?:Q|q|第)\s*([1-4一二三四])', 1), '一二三四', '1234') AS INTEGER)
-            AS q,
-        TRY_CAST(regexp_extract(g.period, '^\s*\d{4}\D+(\d{1,2})', 1) AS INTEGER) AS m,
-        TRY_CAST(regexp_extract(g.period, '[Ww]\s*(\d{1,2})', 1) AS INTEGER) AS w
-    FROM fact_target AS g
-    LEFT JOIN ref_alias AS a ON a.kind = 'town' AND a.alias = lower(regexp_replace(g.scope, '\s+', '', 'g'))
-    LEFT JOIN dim_town AS tw ON tw.town_code = a.code
-),
-d AS (
-    SELECT *,
-        CASE ptype
-            WHEN 'year' THEN make_date(y, 1, 1)
-            WHEN 'quarter' THEN make_date(y, (q - 1) * 3 + 1, 1)
-            WHEN 'month' THEN make_date(y, m, 1)
-            WHEN 'week' THEN CAST(make_date(y, 1, 4) - INTERVAL (isodow(make_date(y, 1, 4)) - 1) DAY
-                                  + INTERVAL ((w - 1) * 7) DAY AS DATE)
-        END AS period_start
-    FROM t WHERE y IS NOT NULL
-)
 SELECT
-    indicator,
-    scope,
-    town_code,
-    is_district,
-    ptype AS period_type,
-    period,
-    y AS year,
-    period_start,
-    CAST(CASE ptype
-        WHEN 'year' THEN period_start + INTERVAL 1 YEAR
-        WHEN 'quarter' THEN period_start + INTERVAL 3 MONTH
-        WHEN 'month' THEN period_start + INTERVAL 1 MONTH
-        WHEN 'week' THEN period_start + INTERVAL 7 DAY
-    END - INTERVAL 1 DAY AS DATE) AS period_end,
-    CAST(CASE WHEN indicator LIKE '%rate' AND target > 1 THEN target / 100 ELSE target END AS DOUBLE) AS target,
-    direction,
-    basis
-FROM d;
+    g.indicator,
+    g.scope,
+    tw.town_code,
+    tw.town_code IS NULL AND lower(regexp_replace(g.scope, '\s+', '', 'g'))
+        IN ('district', '环翠区', '威海市环翠区', '全区', '区级', 'hc') AS is_district,
+    dp.period_type,
+    g.period,
+    year(dp.period_start) AS year,
+    dp.period_start,
+    dp.period_end,
+    CAST(CASE WHEN g.indicator LIKE '%rate' AND g.target > 1 THEN g.target / 100 ELSE g.target END AS DOUBLE) AS target,
+    g.direction,
+    g.basis
+FROM fact_target AS g
+JOIN dim_period AS dp ON dp.period_text = g.period AND dp.period_type IS NOT NULL
+LEFT JOIN ref_alias AS a ON a.kind = 'town' AND a.alias = lower(regexp_replace(g.scope, '\s+', '', 'g'))
+LEFT JOIN dim_town AS tw ON tw.town_code = a.code;

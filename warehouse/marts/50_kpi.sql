@@ -1,26 +1,44 @@
--- mart_kpi_daily: the additive headline indicators, per day and town, as numerator and denominator.
--- One row per (day, town_code, indicator). Any period's value is sum(num) / sum(den) (or sum(num) when
--- den is NULL), so tiles, sparklines, town rankings and deltas all read the same definition.
--- Built on the subject marts (mart_dcm_case, mart_illegal_construction) with the same flags the /violations
--- and /demolitions queries use, over all the district's platform cases as the city assesses them (the
--- annual report's dcm.* figures count the bureau's own cases only). The keys, labels and formula
--- texts live in warehouse/indicators.py — keep both in step (tests check every key appears here).
+-- mart_kpi_daily: the one KPI mart at day × town grain — every additive indicator (tiles, sparklines, town
+-- charts, town rankings) as numerator and denominator. One row per (day, town_code, indicator). Any period's
+-- value is sum(num) / sum(den) (or sum(num) when den is NULL), never an average of ratios. Built on the subject
+-- marts (mart_dcm_case, mart_illegal_construction) with the flags the pages' queries use. The keys, labels and
+-- definitions live in warehouse/indicators.py (tests/test_indicator_registry.py checks both ways).
+--
+--   dcm.on_time_due_rate       按期结案数 / 应结案数 (应结案: 处置截止时间 on the day, less 作废/缓办/挂账)
+--   dcm.close_rate             结案 among 应结案 / 应结案数
+--   dcm.rework_rate            返工次数 > 0 among 应结案 / 应结案数 (lower is better)
+--   dcm.filed / dcm.closed_all cases filed (立案时间, else 上报时间) / closed on the day (every department)
+--   demolition.stock_count / demolition.stock_area_m2   存量 demolished (拆除日期) on the day; area 拆除面积, else 违建面积
+--   demolition.new_found       新增 illegal construction found (发现日期) on the day (lower is better)
+--   refined.rectified          不精致问题 with status 已整改 and 整改完成日期 on the day
+--   refined.rectified_rate     不精致问题 found (发现日期) on the day: 已整改 / all
+--   village.rectified_rate     数字村居 work orders dispatched on the day: 已整改 / dispatched
+--   video_ai.five_minute_rate  video AI events detected on the day: on site within 5 minutes of detection and
+--                              handled within 5 minutes of arrival / all events
+-- excl_void / excl_deferred / excl_hung (dcm rates only): cases whose 处置截止时间 fell on the day but which are
+-- 作废 / 缓办 / 挂账, so left out of 应结案数.
 CREATE OR REPLACE VIEW mart_kpi_daily AS
 WITH
-dcm_due AS (  -- 应结案数: cases whose deadline falls on the day, less 作废/缓办/挂账
+dcm AS (
     SELECT CAST(deadline_at AS DATE) AS day, town_code,
-        count(*) AS due, count(*) FILTER (is_on_time) AS on_time, count(*) FILTER (is_reworked) AS reworked
-    FROM mart_dcm_case WHERE is_due_basis GROUP BY ALL
+        count(*) FILTER (is_due_basis) AS due,
+        count(*) FILTER (is_due_basis AND is_on_time) AS on_time,
+        count(*) FILTER (is_due_basis AND is_closed) AS closed,
+        count(*) FILTER (is_due_basis AND is_reworked) AS reworked,
+        count(*) FILTER (is_void) AS excl_void,
+        count(*) FILTER (stage = '缓办') AS excl_deferred,
+        count(*) FILTER (stage = '挂账') AS excl_hung
+    FROM mart_dcm_case WHERE deadline_at IS NOT NULL GROUP BY ALL
 ),
 dcm_closed AS (
     SELECT CAST(closed_at AS DATE) AS day, town_code, count(*) AS closed
     FROM mart_dcm_case WHERE is_closed AND closed_at IS NOT NULL GROUP BY ALL
 ),
-dcm_filed AS (  -- 立案数: cases filed on the day (立案时间, else 上报时间), less 作废
+dcm_filed AS (
     SELECT CAST(filed_ts AS DATE) AS day, town_code, count(*) AS filed
     FROM mart_dcm_case WHERE is_filed GROUP BY ALL
 ),
-stock_demolished AS (  -- as the annual report: 存量 entries by 拆除日期; area 拆除面积, else 违建面积
+stock_demolished AS (
     SELECT demolished_on AS day, town_code, count(*) AS n, sum(demolished_area_eff_m2) AS area
     FROM mart_illegal_construction WHERE is_demolished AND is_stock GROUP BY ALL
 ),
@@ -30,46 +48,41 @@ new_found AS (
 refined_done AS (
     SELECT rectified_on AS day, town_code, count(*) AS n
     FROM fact_refined_issue WHERE status = '已整改' AND rectified_on IS NOT NULL GROUP BY ALL
-)
-SELECT day, town_code, 'dcm.on_time_close_rate' AS indicator, CAST(on_time AS DOUBLE) AS num,
-    CAST(due AS DOUBLE) AS den FROM dcm_due
-UNION ALL SELECT day, town_code, 'dcm.rework_rate', CAST(reworked AS DOUBLE), CAST(due AS DOUBLE) FROM dcm_due
-UNION ALL SELECT day, town_code, 'dcm.closed', CAST(closed AS DOUBLE), NULL FROM dcm_closed
-UNION ALL SELECT day, town_code, 'dcm.filed', CAST(filed AS DOUBLE), NULL FROM dcm_filed
-UNION ALL SELECT day, town_code, 'demolition.stock_count', CAST(n AS DOUBLE), NULL FROM stock_demolished
-UNION ALL SELECT day, town_code, 'demolition.stock_area_m2', CAST(area AS DOUBLE), NULL FROM stock_demolished
-UNION ALL SELECT day, town_code, 'demolition.new_found', CAST(n AS DOUBLE), NULL FROM new_found
-UNION ALL SELECT day, town_code, 'refined.rectified', CAST(n AS DOUBLE), NULL FROM refined_done;
-
--- mart_assessment: the city's assessment results with the period parsed and ranks filled in
--- (名次 from the export, else computed from 得分; ties share a rank).
-CREATE OR REPLACE VIEW mart_assessment AS
-WITH parsed AS (
-    SELECT a.*, u.unit_name, u.is_district,
-        TRY_CAST(regexp_extract(a.period, '(\d{4})', 1) AS INTEGER) AS y,
-        nullif(regexp_extract(a.period, '\d{4}\D+(\d{1,2})(?:\D|$)', 1), '') AS m_txt,
-        nullif(regexp_extract(a.period, '(?:第|Q|q)([一二三四1-4])', 1), '') AS q_txt
-    FROM fact_city_assessment AS a LEFT JOIN dim_city_unit AS u USING (unit_code)
 ),
-dated AS (
-    SELECT *,
-        CASE WHEN q_txt IS NOT NULL THEN 'quarter' WHEN m_txt IS NOT NULL THEN 'month' ELSE 'year' END AS period_type,
-        CASE
-            WHEN q_txt IS NOT NULL THEN make_date(y, (CAST(translate(q_txt, '一二三四', '1234') AS INTEGER) - 1) * 3 + 1, 1)
-            WHEN m_txt IS NOT NULL THEN make_date(y, CAST(m_txt AS INTEGER), 1)
-            ELSE make_date(y, 1, 1)
-        END AS period_start
-    FROM parsed WHERE y IS NOT NULL
+refined_found AS (
+    SELECT found_on AS day, town_code, count(*) AS found, count(*) FILTER (status = '已整改') AS done
+    FROM fact_refined_issue GROUP BY ALL
+),
+village AS (
+    SELECT CAST(dispatched_at AS DATE) AS day, town_code, count(*) AS dispatched,
+        count(*) FILTER (rectify_status = '已整改') AS done
+    FROM fact_village_case GROUP BY ALL
+),
+video AS (
+    SELECT CAST(detected_at AS DATE) AS day, town_code, count(*) AS events,
+        count(*) FILTER (arrived_at <= detected_at + INTERVAL 5 MINUTE
+            AND handled_at <= arrived_at + INTERVAL 5 MINUTE) AS five_minute
+    FROM fact_video_ai_event GROUP BY ALL
+),
+long AS (
+    SELECT day, town_code, 'dcm.on_time_due_rate' AS indicator, on_time AS num, due AS den,
+        excl_void, excl_deferred, excl_hung FROM dcm
+    UNION ALL SELECT day, town_code, 'dcm.close_rate', closed, due, excl_void, excl_deferred, excl_hung FROM dcm
+    UNION ALL SELECT day, town_code, 'dcm.rework_rate', reworked, due, excl_void, excl_deferred, excl_hung FROM dcm
+    UNION ALL SELECT day, town_code, 'dcm.closed_all', closed, NULL, NULL, NULL, NULL FROM dcm_closed
+    UNION ALL SELECT day, town_code, 'dcm.filed', filed, NULL, NULL, NULL, NULL FROM dcm_filed
+    UNION ALL SELECT day, town_code, 'demolition.stock_count', n, NULL, NULL, NULL, NULL FROM stock_demolished
+    UNION ALL SELECT day, town_code, 'demolition.stock_area_m2', area, NULL, NULL, NULL, NULL FROM stock_demolished
+    UNION ALL SELECT day, town_code, 'demolition.new_found', n, NULL, NULL, NULL, NULL FROM new_found
+    UNION ALL SELECT day, town_code, 'refined.rectified', n, NULL, NULL, NULL, NULL FROM refined_done
+    UNION ALL SELECT day, town_code, 'refined.rectified_rate', done, found, NULL, NULL, NULL FROM refined_found
+    UNION ALL SELECT day, town_code, 'village.rectified_rate', done, dispatched, NULL, NULL, NULL FROM village
+    UNION ALL SELECT day, town_code, 'video_ai.five_minute_rate', five_minute, events, NULL, NULL, NULL FROM video
 )
-SELECT period, period_type, period_start,
-    CAST(CASE period_type
-        WHEN 'quarter' THEN period_start + INTERVAL 3 MONTH
-        WHEN 'month' THEN period_start + INTERVAL 1 MONTH
-        ELSE period_start + INTERVAL 1 YEAR END - INTERVAL 1 DAY AS DATE) AS period_end,
-    item, unit_code, unit_name, coalesce(is_district, false) AS is_district, CAST(score AS DOUBLE) AS score,
-    CAST(coalesce(rank, rank() OVER (PARTITION BY period, item ORDER BY score DESC)) AS BIGINT) AS rank,
-    count(*) OVER (PARTITION BY period, item) AS units
-FROM dated;
+SELECT day, town_code, indicator, CAST(num AS DOUBLE) AS num, CAST(den AS DOUBLE) AS den,
+    CAST(excl_void AS BIGINT) AS excl_void, CAST(excl_deferred AS BIGINT) AS excl_deferred,
+    CAST(excl_hung AS BIGINT) AS excl_hung
+FROM long;
 
 -- mart_source_freshness: per source, the last successful load and how far its data reaches.
 CREATE OR REPLACE VIEW mart_source_freshness AS
@@ -92,7 +105,7 @@ data AS (
     UNION ALL SELECT 'coastal_logs', max(log_on), count(*) FROM fact_coastal_log
     UNION ALL SELECT 'permits', max(accepted_on), count(*) FROM fact_permit
     UNION ALL SELECT 'service_log', CAST(max(accepted_at) AS DATE), count(*) FROM fact_service_log
-    UNION ALL SELECT 'city_assessment', (SELECT max(period_end) FROM mart_assessment), count(*) FROM fact_city_assessment
+    UNION ALL SELECT 'city_assessment', (SELECT max(period_end) FROM mart_city_assessment), count(*) FROM fact_city_assessment
     UNION ALL SELECT 'targets', NULL, count(*) FROM fact_target
     UNION ALL SELECT 'video_ai_events', CAST(max(detected_at) AS DATE), count(*) FROM fact_video_ai_event
 )

@@ -85,12 +85,17 @@ inspections AS (
 ),
 coastal_logs AS (
     SELECT year(log_on) AS year, sum(person_times) AS person_times, sum(vehicle_times) AS vehicle_times,
-        sum(garbage_t) AS garbage_t
+        sum(garbage_t) AS garbage_t, count(*) AS log_entries
     FROM fact_coastal_log GROUP BY ALL
 ),
-coastal_projects AS (
-    SELECT year(completed_on) AS year, count(*) AS projects, count(*) FILTER (status = '已完成') AS projects_done
-    FROM fact_coastal_project WHERE completed_on IS NOT NULL GROUP BY ALL
+coastal_projects AS (  -- every project of the year, in progress included: the year of the list it came from
+    -- (the export file's period, e.g. 海岸带综合整治修复项目清单2022.xlsx), else its completion year
+    SELECT coalesce(year(dp.period_start), year(p.completed_on)) AS year,
+        count(*) AS projects, count(*) FILTER (p.status = '已完成') AS projects_done
+    FROM fact_coastal_project AS p
+    LEFT JOIN load_log AS l ON l.load_id = p._load_id
+    LEFT JOIN dim_period AS dp ON dp.period_text = nullif(regexp_extract(l.file_name, '((?:19|20)\d{2})', 1), '')
+    GROUP BY 1 HAVING year IS NOT NULL
 ),
 penalty AS (
     SELECT year(filed_on) AS year,

@@ -2,14 +2,13 @@
 
 Every function returns a SQLAlchemy ``Select``. Additive indicators read ``mart_kpi_daily`` (defined
 by ``warehouse/indicators.py``); the snow force's history reads ``mart_snow_unit`` (its value at the end:
-``warehouse.queries.snow.kpis``); ranks read ``mart_assessment``.
+``warehouse.queries.snow.kpis``); ranks read ``mart_city_assessment``.
 
 Result columns:
 
 ``kpi_totals(f, keys)`` — indicator, num, den (sum over the range and towns).
 ``kpi_series(f, keys, grain)`` — period (date), indicator, num, den.
 ``kpi_by_town(f, keys)`` — town_code, town_name, town_pinyin, town_sort, indicator, num, den.
-``targets(keys, year)`` — indicator, target, direction, basis (the district's year targets).
 ``snow_force_series(f)`` — as_of, personnel, machines (every roster date up to the end).
 ``assessment_latest(f)`` — item, period, period_end, rank, units, score (the district, each item's latest
     period that started on or before the end).
@@ -24,24 +23,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-import pandas as pd
 import sqlalchemy as sa
 
 from warehouse.queries.violations import period_expr
+from warehouse.rules import calendar
 from warehouse.sql import Filters, view
 
 KPI = view("mart_kpi_daily", "day", "town_code", "indicator", "num", "den")
 TOWN = view("dim_town", "town_code", "town_name", "pinyin", "sort_order")
-TARGET = view(
-    "mart_target", "indicator", "town_code", "is_district", "period_type", "year", "target", "direction", "basis"
-)
 SNOW = view("mart_snow_unit", "as_of", "unit_key", "town_code", "personnel", "machines", "deicer_t", "road_km_ref")
 ASSESS = view(
-    "mart_assessment",
-    "period",
+    "mart_city_assessment",
+    "period_text",
     "period_type",
     "period_start",
     "period_end",
+    "label",
     "item",
     "unit_code",
     "unit_name",
@@ -104,14 +101,6 @@ def kpi_by_town(f: Filters, keys: Sequence[str]) -> sa.Select:
     )
 
 
-def targets(keys: Sequence[str], year: int) -> sa.Select:
-    """The district's year targets of the indicators for ``year``."""
-    c = TARGET.c
-    return sa.select(c.indicator, c.target, c.direction, c.basis).where(
-        c.indicator.in_(list(keys)), c.is_district, c.period_type == "year", c.year == year
-    )
-
-
 def _end(f: Filters) -> dt.date:
     return f.end or dt.date.today()
 
@@ -137,7 +126,7 @@ def assessment_latest(f: Filters) -> sa.Select:
         .scalar_subquery()
     )
     return (
-        sa.select(c.item, c.period, c.period_end, c.rank, c.units, c.score)
+        sa.select(c.item, c.label.label("period"), c.period_end, c.rank, c.units, c.score)
         .where(c.is_district, c.period_start == latest)
         .order_by(c.item)
     )
@@ -147,10 +136,10 @@ def assessment_series(f: Filters, months: int = 12) -> sa.Select:
     """The district's rank per item and period in the ``months`` before the range's end."""
     c = ASSESS.c
     end = _end(f)
-    first = (pd.Timestamp(end) - pd.DateOffset(months=months)).date()
+    first = calendar.months_back(end, months - 1)
     return (
         sa.select(c.period_start, c.item, c.rank)
-        .where(c.is_district, c.period_start <= end, c.period_start > first)
+        .where(c.is_district, c.period_start <= end, c.period_start >= first)
         .order_by(c.period_start, c.item)
     )
 
@@ -203,7 +192,7 @@ def assessment_rows(f: Filters, item: str | None = None, limit: int = 500) -> sa
     """Every unit's result in the assessment periods up to the range's end, latest first."""
     c = ASSESS.c
     return (
-        sa.select(c.period, c.item, c.unit_name, c.score, c.rank, c.units, c.period_start)
+        sa.select(c.label.label("period"), c.item, c.unit_name, c.score, c.rank, c.units, c.period_start)
         .where(c.period_start <= _end(f), c.item == item if item is not None else sa.true())
         .order_by(c.period_start.desc(), c.item, c.rank)
         .limit(limit)

@@ -46,7 +46,9 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from warehouse.queries.violations import period_expr
-from warehouse.scoring import GRAINS, RANKED, indicator_meta, period_of
+from warehouse.rules import calendar
+from warehouse.rules import targets as target_rule
+from warehouse.scoring import GRAINS, RANKED, indicator_meta
 from warehouse.sql import view
 
 DAY = view("mart_town_indicator_day", "town_code", "day", "indicator", "numerator", "denominator", "excl_void",
@@ -76,11 +78,7 @@ def periods(grain: str, start: dt.date, end: dt.date | None = None) -> list[tupl
     """(first day, last day) of every period of ``grain`` from the one containing ``start`` to ``end``'s."""
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {GRAINS}, not {grain!r}")
-    out = [period_of(grain, start)]
-    last = period_of(grain, end or start)[0]
-    while out[-1][0] < last:
-        out.append(period_of(grain, out[-1][1] + dt.timedelta(days=1)))
-    return out
+    return calendar.periods(grain, start, end)
 
 
 def _keys(indicators: Sequence[str] | None) -> list[str]:
@@ -173,15 +171,7 @@ def district_city_ranks(start: dt.date, end: dt.date, item: str | None = None,
                         period_type: str = "month") -> sa.Select:
     """The district's rank per item and period started in [start, end], gaps in points and 争一保二 check."""
     c = ASSESS.c
-    g = TARGET.alias("g")
-    target_rank = (
-        sa.select(g.c.target)
-        .where(g.c.indicator == "assessment.rank", g.c.is_district, g.c.period_start <= c.period_start,
-               g.c.period_end >= c.period_start)
-        .order_by(g.c.period_end - g.c.period_start)
-        .limit(1)
-        .scalar_subquery()
-    )
+    target_rank = target_rule.target_sql("assessment.rank", c.period_start, c.period_end, kind="rank")
     tr = sa.func.coalesce(target_rank, DEFAULT_TARGET_RANK)
     return (
         sa.select(c.period_type, c.period_start, c.period_end, c.label, c.item, c.score, c.rank, c.rank_computed,
@@ -214,7 +204,7 @@ def exclusion_counts(town_code: str, grain: str, day: dt.date) -> sa.Select:
                   sa.cast(sa.func.coalesce(sa.func.sum(d.excl_void), 0), sa.BigInteger).label("excl_void"),
                   sa.cast(sa.func.coalesce(sa.func.sum(d.excl_deferred), 0), sa.BigInteger).label("excl_deferred"),
                   sa.cast(sa.func.coalesce(sa.func.sum(d.excl_hung), 0), sa.BigInteger).label("excl_hung"))
-        .where(d.indicator == "dcm.on_time_close_rate", d.town_code == town_code, d.day >= start, d.day <= end)
+        .where(d.indicator == "dcm.on_time_due_rate", d.town_code == town_code, d.day >= start, d.day <= end)
     )
 
 
@@ -228,7 +218,7 @@ def indicator_rows(indicator: str, town_code: str, grain: str, day: dt.date, lim
     lower = indicator_meta(indicator).direction == "lower"
     if indicator.startswith("dcm."):
         c = CASE.c
-        num = {"dcm.on_time_close_rate": c.is_on_time, "dcm.close_rate": c.is_closed,
+        num = {"dcm.on_time_due_rate": c.is_on_time, "dcm.close_rate": c.is_closed,
                "dcm.rework_rate": c.is_reworked}.get(indicator)
         if num is None:
             raise ValueError(f"no rows for indicator {indicator!r}")

@@ -32,12 +32,10 @@ Result columns (one DataFrame per function):
 ``lifecycle_funnel(f, town=None)`` — stage_order (1–6), stage (上报 立案 派遣 处置 核查 结案), cases
     (cases reported in the range that reached the stage), median_hours, mean_hours, n_timed (hours from
     the previous stage; 核查 has no timestamp of its own, so 结案's hours run from 处置完成 to 结案).
-``town_performance(f, min_due=5)`` — town_code, town_name, town_pinyin, town_sort, due, closed_due,
+``town_performance(f, min_due=MIN_DENOMINATOR)`` — town_code, town_name, town_pinyin, town_sort, due, closed_due,
     on_time, reworked, on_time_rate, close_rate, rework_rate, target_on_time_rate, target_close_rate,
-    target_rework_rate, on_time_status, close_status, rework_status (green / amber within 10% / red;
-    grey when due < ``min_due``; NULL without a target). Targets: ``fact_target`` indicators
-    dcm.on_time_close_rate, dcm.close_rate, dcm.rework_rate; of the shortest target period (year, quarter,
-    month, week) covering the whole range, the town's own target else the district's (``target_value``).
+    target_rework_rate, on_time_status, close_status, rework_status (the status rule of
+    ``warehouse.rules.status``). Targets: the rule of ``warehouse.rules.targets`` (``target_value``).
     All 9 towns, even without cases.
 ``area_breakdown(f, town=None, community=None)`` — level (town / community / grid), area_key, area_name,
     area_sort, town_code, reported, filed, due, on_time, on_time_rate, reworked, open_count (of those reported).
@@ -62,6 +60,8 @@ from typing import Literal
 
 import sqlalchemy as sa
 
+from warehouse.rules import targets as target_rule
+from warehouse.rules.status import MIN_DENOMINATOR, status_sql
 from warehouse.sql import Filters, view
 
 Grain = Literal["day", "week", "month", "quarter", "year"]
@@ -126,47 +126,17 @@ def _due_in(f: Filters) -> sa.ColumnElement[bool]:
 
 
 def target_value(indicator: str, f: Filters, town_col: sa.ColumnElement | None) -> sa.ScalarSelect:
-    """Scalar subquery: the target of ``indicator`` for the range, or NULL.
+    """Scalar subquery: the target of ``indicator`` for the range (``warehouse.rules.targets``), or NULL.
 
-    The target whose period (year, quarter, month or week of ``mart_target``) is the shortest one covering
-    the whole range: one calendar month → that month's target if there is one, else the year's; a range
-    across months → the year's. A town's own target (``town_col``) comes before the district's. Without
-    dates: the latest year's target.
+    Without dates: the latest year's target.
     """
-    g = TARGET.alias("g")
-    scope = sa.or_(g.c.is_district, g.c.town_code == town_col) if town_col is not None else g.c.is_district
     start, end = f.start or f.end, f.end or f.start
     if start is None or end is None:
-        when: sa.ColumnElement[bool] = g.c.period_type == "year"
-        order = [g.c.is_district, g.c.year.desc()]
-    else:
-        when = sa.and_(g.c.period_start <= start, g.c.period_end >= end)
-        order = [g.c.is_district, g.c.period_end - g.c.period_start]
-    return (
-        sa.select(g.c.target)
-        .where(g.c.indicator == indicator, scope, when)
-        .order_by(*order)
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
-def status_expr(
-    value: sa.ColumnElement, target: sa.ColumnElement, n: sa.ColumnElement, min_n: int, higher_is_better: bool = True
-) -> sa.ColumnElement:
-    """green (meets target) / amber (within 10%) / red / grey (fewer than ``min_n`` cases) / NULL (no target)."""
-    if higher_is_better:
-        green, amber = value >= target, value >= target * 0.9
-    else:
-        green, amber = value <= target, value <= target * 1.1
-    return sa.case(
-        (n < min_n, "grey"),
-        (target.is_(None), sa.null()),
-        (value.is_(None), "grey"),
-        (green, "green"),
-        (amber, "amber"),
-        else_="red",
-    )
+        g = TARGET.alias("g")
+        scope = sa.or_(g.c.is_district, g.c.town_code == town_col) if town_col is not None else g.c.is_district
+        return (sa.select(g.c.target).where(g.c.indicator == indicator, scope, g.c.period_type == "year")
+                .order_by(g.c.is_district, g.c.year.desc()).limit(1).scalar_subquery())
+    return target_rule.target_sql(indicator, start, end, town_col)
 
 
 # --- queries -------------------------------------------------------------------------------
@@ -365,7 +335,7 @@ def lifecycle_funnel(f: Filters, town: str | None = None, bureau_only: bool = Fa
     )
 
 
-def town_performance(f: Filters, min_due: int = 5, bureau_only: bool = False) -> sa.Select:
+def town_performance(f: Filters, min_due: int = MIN_DENOMINATOR, bureau_only: bool = False) -> sa.Select:
     """Per town: 应结案数, 按期结案率, 结案率, 返工率 against their targets, with a status colour name."""
     c = CASE.c
     due = _due_in(f)
@@ -401,7 +371,7 @@ def town_performance(f: Filters, min_due: int = 5, bureau_only: bool = False) ->
             rates["on_time"].label("on_time_rate"),
             rates["close"].label("close_rate"),
             rates["rework"].label("rework_rate"),
-            target_value("dcm.on_time_close_rate", f, t.town_code).label("target_on_time_rate"),
+            target_value("dcm.on_time_due_rate", f, t.town_code).label("target_on_time_rate"),
             target_value("dcm.close_rate", f, t.town_code).label("target_close_rate"),
             target_value("dcm.rework_rate", f, t.town_code).label("target_rework_rate"),
         )
@@ -412,9 +382,10 @@ def town_performance(f: Filters, min_due: int = 5, bureau_only: bool = False) ->
     p = inner.c
     return sa.select(
         *p,
-        status_expr(p.on_time_rate, p.target_on_time_rate, p.due, min_due).label("on_time_status"),
-        status_expr(p.close_rate, p.target_close_rate, p.due, min_due).label("close_status"),
-        status_expr(p.rework_rate, p.target_rework_rate, p.due, min_due, higher_is_better=False).label("rework_status"),
+        status_sql(p.on_time_rate, p.target_on_time_rate, p.due, min_n=min_due).label("on_time_status"),
+        status_sql(p.close_rate, p.target_close_rate, p.due, min_n=min_due).label("close_status"),
+        status_sql(p.rework_rate, p.target_rework_rate, p.due, higher_is_better=False, min_n=min_due).label(
+            "rework_status"),
     ).order_by(p.town_sort)
 
 
