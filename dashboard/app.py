@@ -1,32 +1,108 @@
-"""The Dash app factory: ``create_app(warehouse_path)``.
+"""The Dash app factory: ``create_app(warehouse_path)``; the composition root of the dashboard.
 
-One module per page in ``pages/`` (Dash pages); the shell (``dashboard.shell``) holds navigation,
-freshness, the shared filters and the rows modal. The app reads the warehouse only through
-``dashboard.data.Warehouse`` (read-only, cached per generation), stored on the Flask app so pages
-find it with ``dashboard.app.warehouse()``.
+It builds the services (``dashboard.services.Services``: the read-only warehouse, cached per
+generation), registers every page module of ``pages/`` (each declares ``PAGE = PageSpec(...)``) with
+Dash pages, binding the services into its layout and callbacks, and puts the shell
+(``dashboard.shell``) around them. Nothing else imports this module except the WSGI entry and the CLI.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
+import json
+import pkgutil
 import sys
 import threading
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import dash
 import flask
 import flask_bootstrap
+from dash import html
+from dash.development.base_component import Component
 
+import pages
+from dashboard import callbacks, shell
 from dashboard.data import Warehouse
+from dashboard.figures import theme
+from dashboard.i18n import t
+from dashboard.pagekit import PageSpec, render_page
+from dashboard.services import Services
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOTSTRAP_CSS = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
 VENDOR_URL = "/_kpi/vendor/"
-_EXTENSION = "kpi_warehouse"
+THEME_URL = "/_kpi/theme.css"
 
 
-def warehouse() -> Warehouse:
-    """The warehouse of the app serving the current request."""
-    return flask.current_app.extensions[_EXTENSION]
+def page_modules() -> list[ModuleType]:
+    """Every module (or package) of ``pages/`` that declares a ``PAGE``, in navigation order."""
+    found = []
+    for info in pkgutil.iter_modules(pages.__path__, pages.__name__ + "."):
+        module = importlib.import_module(info.name)
+        if isinstance(getattr(module, "PAGE", None), PageSpec):
+            found.append(module)
+    return sorted(found, key=lambda m: m.PAGE.order)
+
+
+def register_pages(app: dash.Dash, services: Services) -> None:
+    """Register each page with Dash pages (layout bound to ``services``) and attach its callbacks."""
+    for module in page_modules():
+        spec: PageSpec = module.PAGE
+        if spec.body is not None:
+            layout = render_page(spec.body, services)
+        else:
+            assert spec.layout is not None, f"{module.__name__}: PAGE needs a body or a layout"
+            layout = spec.layout
+        name = t(spec.nav, "zh") if spec.nav else spec.path
+        title = t(spec.title, "zh") if spec.title else name
+        dash.register_page(
+            module.__name__,
+            path=spec.path,
+            name=name,
+            title=f"{title} · {t('app.org', 'zh')}",
+            order=spec.order,
+            layout=layout,
+            nav=spec.nav,
+        )
+        if spec.callbacks is not None:
+            spec.callbacks(app, services)
+
+
+def layout_ids(node: Any, found: set[str] | None = None) -> set[str]:
+    """The ids in a layout (pattern-matching ids as sorted JSON)."""
+    found = set() if found is None else found
+    if isinstance(node, list | tuple):
+        for child in node:
+            layout_ids(child, found)
+    elif isinstance(node, Component):
+        node_id = getattr(node, "id", None)
+        if node_id is not None:
+            found.add(node_id if isinstance(node_id, str) else json.dumps(node_id, sort_keys=True))
+        for prop in ("children", "body"):
+            layout_ids(getattr(node, prop, None), found)
+    return found
+
+
+def complete_validation_layout(app: dash.Dash) -> None:
+    """Without ``suppress_callback_exceptions`` the browser checks every callback id against the validation
+    layout, which Dash pages builds at the first request from each page's default view and the shell. A page
+    with nothing to show (an empty or missing warehouse) lacks its controls there, so each page's skeleton
+    (and the shell callbacks' own) is added for the ids that are missing: a wrong id still fails loudly."""
+    skeletons = [m.PAGE.skeleton() for m in page_modules() if m.PAGE.skeleton] + [callbacks.skeleton()]
+    done: list[bool] = []
+
+    @app.server.before_request
+    def _complete() -> None:  # runs after Dash pages' own first-request hook
+        if done or app.validation_layout is None:
+            return
+        have = layout_ids(app.validation_layout)
+        missing = [part for part in skeletons if not layout_ids(part) <= have]
+        app.validation_layout = html.Div([app.validation_layout, *missing])
+        done.append(True)
 
 
 def _page_paths() -> set[str]:
@@ -40,14 +116,16 @@ def create_app(warehouse_path: str | Path, warm: bool = True, refresh_s: float =
     wall screen) finds the queries cached. Every ``refresh_s`` seconds the browser checks the freshness
     and whether a new generation was published (then the page re-renders in place).
     """
-    wh = Warehouse(warehouse_path)
-    problem = wh.check()
+    services = Services(Warehouse(warehouse_path), int(refresh_s * 1000))
+    problem = services.warehouse.check()
     if problem:
         print(f"kpi serve: {problem}", file=sys.stderr, flush=True)
 
     server = flask.Flask("dashboard")
-    server.extensions[_EXTENSION] = wh
-    server.config["KPI_REFRESH_MS"] = int(refresh_s * 1000)
+
+    @server.route(THEME_URL)
+    def theme_css() -> flask.Response:  # the status colours, defined once in dashboard.figures.theme
+        return flask.Response(theme.css_variables(), mimetype="text/css", headers={"Cache-Control": "max-age=3600"})
 
     @server.route(VENDOR_URL + "<path:name>")
     def vendor(name: str) -> flask.Response:  # Bootstrap's CSS, served locally (the wall screen has no internet)
@@ -57,11 +135,10 @@ def create_app(warehouse_path: str | Path, warm: bool = True, refresh_s: float =
         "dashboard",
         server=server,
         use_pages=True,
-        pages_folder=str(ROOT / "pages"),
+        pages_folder="",  # pages are registered below, with their services
         assets_folder=str(ROOT / "assets"),
-        external_stylesheets=[VENDOR_URL + "bootstrap.min.css"],
-        suppress_callback_exceptions=True,
-        title="环翠区综合行政执法局 · 指挥看板",
+        external_stylesheets=[VENDOR_URL + "bootstrap.min.css", THEME_URL],
+        title=t("app.title", "zh"),
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         include_pages_meta=False,
@@ -83,10 +160,10 @@ def create_app(warehouse_path: str | Path, warm: bool = True, refresh_s: float =
             response.status_code = 404
         return response
 
-    from dashboard import callbacks, shell
-
-    app.layout = shell.layout
-    callbacks.register(app)
+    register_pages(app, services)
+    app.layout = functools.partial(shell.layout, services)
+    callbacks.register(app, services)
+    complete_validation_layout(app)
     if warm and problem is None:
         threading.Thread(target=_warm, args=(server,), name="kpi-warm", daemon=True).start()
     return app

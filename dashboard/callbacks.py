@@ -12,16 +12,19 @@ import datetime as dt
 from typing import Any
 
 import dash
+import dash_ag_grid as dag
 import pandas as pd
-from dash import ALL, MATCH, Input, Output, State, ctx, html, no_update
+from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import drill, freshness
-from dashboard.app import warehouse
+from dashboard import format as fmt
 from dashboard.components import column_defs, grid_options, records
-from dashboard.data import DataUnavailable
-from dashboard.i18n import t
+from dashboard.data import DataUnavailable, Warehouse
+from dashboard.i18n import paren, t
+from dashboard.ids import parse_id, pattern_id
 from dashboard.pagekit import data_end
-from dashboard.shell import NAV, town_options
+from dashboard.services import Services
+from dashboard.shell import nav, nav_id, town_options
 from dashboard.state import ViewState
 from warehouse import indicators
 from warehouse.queries import overview as q
@@ -37,7 +40,14 @@ def _date(value: Any) -> dt.date | None:
 
 
 def sync_filters(
-    search: str | None, start: Any, end: Any, towns: list[str] | None, _lang: int, _reset: int, trigger: str | None
+    wh: Warehouse,
+    search: str | None,
+    start: Any,
+    end: Any,
+    towns: list[str] | None,
+    _lang: int,
+    _reset: int,
+    trigger: str | None,
 ) -> tuple[Any, Any, Any, Any]:
     """(search, start_date, end_date, towns) after ``trigger`` changed: the URL wins unless a control moved."""
     state = ViewState.from_search(search)
@@ -45,7 +55,7 @@ def sync_filters(
         start_d, end_d = _date(start), _date(end)
         if state.start is None and state.end is None:  # the controls showed the defaults: keep them implicit
             try:
-                if (start_d, end_d) == state.resolved(data_end(warehouse())):
+                if (start_d, end_d) == state.resolved(data_end(wh)):
                     return no_update, no_update, no_update, no_update
             except DataUnavailable:
                 pass
@@ -61,7 +71,7 @@ def sync_filters(
         new = ViewState(lang=state.lang)
     else:  # the URL changed (navigation, drill-down, first load): show it in the controls
         try:
-            default_start, default_end = state.resolved(data_end(warehouse()))
+            default_start, default_end = state.resolved(data_end(wh))
         except DataUnavailable:
             default_start, default_end = state.start, state.end
         return no_update, default_start, default_end, list(state.towns)
@@ -71,7 +81,7 @@ def sync_filters(
     shown_start, shown_end = new.start or no_update, new.end or no_update
     if trigger == "reset-btn":
         with contextlib.suppress(DataUnavailable):
-            shown_start, shown_end = new.resolved(data_end(warehouse()))
+            shown_start, shown_end = new.resolved(data_end(wh))
     return new.to_search() or "?", shown_start, shown_end, list(new.towns)
 
 
@@ -99,8 +109,26 @@ def breadcrumb(state: ViewState, town_names: dict[str, str]) -> list[Any]:
     return crumbs
 
 
-def register(app: dash.Dash) -> None:
-    """Attach the shell's callbacks to ``app``."""
+def skeleton() -> html.Div:
+    """The components the shell's callbacks name that live on the pages: the /report year picker and one of
+    each pattern (chart, rows button, tile, table, its export button), present even when no page has data."""
+    return html.Div(
+        [
+            dcc.Dropdown(id="report-year"),
+            dcc.Graph(id=pattern_id("chart", key="skeleton")),
+            html.Button(id=pattern_id("rows-btn", key="skeleton")),
+            html.Div(id=pattern_id("tile", key="skeleton")),
+            dag.AgGrid(id=pattern_id("grid", key="skeleton")),
+            html.Button(id=pattern_id("grid-csv", key="skeleton")),
+        ],
+        hidden=True,
+    )
+
+
+def register(app: dash.Dash, services: Services) -> None:
+    """Attach the shell's callbacks to ``app`` (the pages are registered first: the navigation lists them)."""
+    wh = services.warehouse
+    nav_items = nav()
 
     @app.callback(
         Output(LOC, "search"),
@@ -118,11 +146,11 @@ def register(app: dash.Dash) -> None:
         trigger = ctx.triggered_id if isinstance(ctx.triggered_id, str) else None
         if len(ctx.triggered) > 1:  # first load: every input fires at once
             trigger = None
-        return sync_filters(search, start, end, towns, lang_clicks, reset_clicks, trigger)
+        return sync_filters(wh, search, start, end, towns, lang_clicks, reset_clicks, trigger)
 
     @app.callback(
-        *(Output(f"nav-{key.split('.')[1]}", "children") for _, key in NAV),
-        *(Output(f"nav-{key.split('.')[1]}", "href") for _, key in NAV),
+        *(Output(nav_id(key), "children") for _, key in nav_items),
+        *(Output(nav_id(key), "href") for _, key in nav_items),
         Output("app-title", "children"),
         Output("lang-btn", "children"),
         Output("lbl-range", "children"),
@@ -144,8 +172,8 @@ def register(app: dash.Dash) -> None:
         names = {o["value"]: o["label"] for o in options}
         nav_search = _nav_search(state)
         return (
-            *(t(key, lang) for _, key in NAV),
-            *(path + nav_search for path, _ in NAV),
+            *(t(key, lang) for _, key in nav_items),
+            *(path + nav_search for path, _ in nav_items),
             t("app.title", lang),
             t("lang.switch", lang),
             t("filter.range", lang),
@@ -167,14 +195,14 @@ def register(app: dash.Dash) -> None:
         prevent_initial_call=True,
     )
     def _generation(_tick, known):
-        current = warehouse().generation()
+        current = wh.generation()
         return current if current != known else no_update
 
     @app.callback(Output("freshness", "children"), Input(LOC, "search"), Input("fresh-tick", "n_intervals"))
     def _freshness(search, _tick):
         lang = ViewState.from_search(search).lang
         try:
-            frame = warehouse().frame(q.freshness())
+            frame = wh.frame(q.freshness())
         except DataUnavailable as exc:
             return freshness.unavailable(lang, str(exc))
         return freshness.header(frame, lang, dt.datetime.now())
@@ -201,19 +229,20 @@ def register(app: dash.Dash) -> None:
         nothing = (no_update,) * 9
         if trig == "rows-close":
             return no_update, False, *(no_update,) * 7
-        if not isinstance(trig, dict) or not ctx.triggered or not ctx.triggered[0]["value"]:
+        parsed = parse_id(trig)
+        if parsed is None or not ctx.triggered or not ctx.triggered[0]["value"]:
             return nothing
         state = ViewState.from_search(search)
-        key = trig["key"]
-        point = ctx.triggered[0]["value"]["points"][0] if trig["type"] == "chart" else None
+        key = parsed["key"]
+        point = ctx.triggered[0]["value"]["points"][0] if parsed["type"] == "chart" else None
         try:
-            action = drill.act(warehouse(), state, key, point)
+            action = drill.act(wh, state, key, point)
         except DataUnavailable:
             return nothing
         if action.search is not None:
             return action.search or "?", no_update, *(no_update,) * 7
         frame = action.rows if action.rows is not None else pd.DataFrame()
-        explain = _explain(key, state)
+        explain = _explain(wh, key, state)
         count = (
             t("common.rows_limited", state.lang, n=len(frame))
             if action.limited
@@ -265,7 +294,7 @@ def register(app: dash.Dash) -> None:
     )
 
 
-def _explain(key: str, state: ViewState) -> Any:
+def _explain(wh: Warehouse, key: str, state: ViewState) -> Any:
     """Formula, numerator, denominator and exclusions of an indicator tile, with this period's values."""
     ind = indicators.BY_KEY.get(key)
     if ind is None:
@@ -277,17 +306,16 @@ def _explain(key: str, state: ViewState) -> Any:
         if ind.text(field, lang)
     ]
     if ind.additive:
-        wh = warehouse()
         f = state.filters(data_end(wh))
         row = wh.frame(q.kpi_totals(f, [key]))
         num = float(row["num"].iloc[0]) if not row.empty else 0.0
         den = float(row["den"].iloc[0]) if not row.empty and row["den"].notna().iloc[0] else None
         value = ind.format(num / den if den else (None if ind.kind == "rate" else num), lang)
-        text = f"{num:,.0f} ÷ {den:,.0f} = {value}" if den is not None else value
+        text = f"{fmt.number(num)} ÷ {fmt.number(den)} = {value}" if den is not None else value
         items.append(
             (
                 t("common.value_now", lang),
-                f"{text}（{f.start} — {f.end}）" if lang != "en" else f"{text} ({f.start} to {f.end})",
+                text + paren(t("common.span", lang, start=f.start, end=f.end), lang),
             )
         )
     return html.Dl([part for label, text in items for part in (html.Dt(label), html.Dd(text))], className="kpi-explain")

@@ -1,8 +1,8 @@
 """Layout building blocks shared by the pages: chart cards, KPI tiles, messages, the rows grid.
 
-Ids of interactive parts are dicts so one pattern-matching callback serves every page:
-``{"type": "chart", "key": KEY}`` (a graph), ``{"type": "rows-btn", "key": KEY}`` (its rows button),
-``{"type": "tile", "key": KEY}`` (a KPI tile that explains itself).
+Ids of interactive parts are dicts so one pattern-matching callback serves every page, built with
+``dashboard.ids.pattern_id``: ``chart`` (a graph), ``rows-btn`` (its rows button), ``tile`` (a KPI tile
+that explains itself), ``grid`` and ``grid-csv`` (a table and its export button), each with a ``key``.
 """
 
 from __future__ import annotations
@@ -20,41 +20,11 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard.figures.theme import is_empty_figure
-from dashboard.i18n import column_label, t
+from dashboard.i18n import AG_LOCALE_ZH, column_label, t
+from dashboard.ids import pattern_id
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
-AG_LOCALE_ZH = {
-    "page": "页",
-    "of": "共",
-    "to": "至",
-    "more": "更多",
-    "next": "下一页",
-    "last": "末页",
-    "first": "首页",
-    "previous": "上一页",
-    "pageSizeSelectorLabel": "每页行数：",
-    "noRowsToShow": "没有数据",
-    "loadingOoo": "加载中…",
-    "filterOoo": "筛选…",
-    "equals": "等于",
-    "notEqual": "不等于",
-    "contains": "包含",
-    "notContains": "不包含",
-    "startsWith": "开头是",
-    "endsWith": "结尾是",
-    "blank": "为空",
-    "notBlank": "非空",
-    "lessThan": "小于",
-    "greaterThan": "大于",
-    "inRange": "介于",
-    "andCondition": "且",
-    "orCondition": "或",
-    "applyFilter": "应用",
-    "resetFilter": "重置",
-    "clearFilter": "清除",
-    "pageLastRowUnknown": "?",
-}
 
 
 def message(text: str, kind: str = "secondary", icon: str = "ⓘ") -> html.Div:
@@ -89,7 +59,7 @@ def chart_card(
         header.append(
             dbc.Button(
                 t("common.rows", lang),
-                id={"type": "rows-btn", "key": key},
+                id=pattern_id("rows-btn", key=key),
                 size="sm",
                 color="link",
                 className="kpi-rows-btn",
@@ -101,7 +71,7 @@ def chart_card(
     else:
         figure = date_axis(untitled(figure), lang)
         body = dcc.Graph(
-            id={"type": "chart", "key": key},
+            id=pattern_id("chart", key=key),
             figure=figure,
             config=GRAPH_CONFIG,
             style={"height": f"{height}px"},
@@ -115,9 +85,9 @@ def chart_card(
 
 
 def untitled(figure: go.Figure) -> go.Figure:
-    """The figure without its own title (the card says it), with a top margin that fits a legend."""
-    if figure.layout.title.text:
-        figure.update_layout(title_text=None, margin_t=44 if figure.layout.showlegend is not False else 16)
+    """The figure in a card: no title of its own (the card's title is the chart's one title), a top margin
+    that fits a legend."""
+    figure.update_layout(title_text=None, margin_t=44 if figure.layout.showlegend is not False else 16)
     return figure
 
 
@@ -188,7 +158,7 @@ def kpi_tile(
     ]
     return html.Div(
         html.Div([c for c in children if c is not None], className="card-body p-3"),
-        id={"type": "tile", "key": key},
+        id=pattern_id("tile", key=key),
         className=f"card kpi-tile kpi-tile-{status or 'none'} h-100",
         n_clicks=0,
         role="button",
@@ -284,7 +254,7 @@ def table_card(
         header.append(
             dbc.Button(
                 t("common.export_csv", lang),
-                id={"type": "grid-csv", "key": key},
+                id=pattern_id("grid-csv", key=key),
                 size="sm",
                 color="link",
                 className="kpi-rows-btn",
@@ -292,7 +262,7 @@ def table_card(
             )
         )
         body = dag.AgGrid(
-            id={"type": "grid", "key": key},
+            id=pattern_id("grid", key=key),
             rowData=records(frame),
             columnDefs=column_defs(frame, lang),
             defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},

@@ -113,6 +113,11 @@ class Warehouse:
         sql, params = compile_query(stmt)
         return self._cached(("sql", sql, repr(params)), lambda cur: cur.execute(sql, params).df())
 
+    def memo(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """``compute()`` (which reads this warehouse) cached per generation under ``key``, like a query:
+        for results derived from several frames, such as a scored league table."""
+        return self._cached(("memo", *key), lambda _cur: compute())
+
     def report(self, year: int) -> dict[str, float | None]:
         """Every work-report figure of a year (``warehouse.report.report``), cached per generation."""
         from warehouse.report import report

@@ -13,6 +13,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
+from dashboard import format as fmt
 from dashboard.i18n import source_label, t
 
 # Expected days between exports of each source (the bureau's routine).
@@ -80,7 +81,7 @@ def header(frame: pd.DataFrame, lang: str, now: dt.datetime) -> list[Any]:
                 html.Td(source_label(r.source, lang)),
                 html.Td(_when(r.last_load_at)),
                 html.Td("—" if r.data_through is None or pd.isna(r.data_through) else str(r.data_through)[:10]),
-                html.Td(f"{int(r.rows_now):,}"),
+                html.Td(fmt.number(r.rows_now)),
                 html.Td(
                     t({"fresh": "fresh.ok", "stale": "fresh.stale_short", "none": "fresh.none"}[r.status], lang),
                     className=f"kpi-fresh-{r.status}",

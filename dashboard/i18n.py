@@ -7,12 +7,22 @@ Indicator labels and units come from ``warehouse.indicators``; report labels fro
 
 from __future__ import annotations
 
+import csv
+from functools import cache
+from importlib import resources
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     # shell
     "app.title": ("环翠区综合行政执法局 · 指挥看板", "Huancui Law Enforcement Bureau · KPI dashboard"),
+    "app.org": ("环翠区综合行政执法局", "Huancui District Comprehensive Administrative Law Enforcement Bureau"),
+    "app.logo": ("环", "HC"),
+    "common.list_sep": ("、", ", "),
+    "common.colon": ("：", ": "),
+    "common.semicolon": ("；", "; "),
+    "common.span": ("{start} — {end}", "{start} to {end}"),
     "app.short": ("环翠执法看板", "Huancui KPI"),
     "nav.overview": ("总览", "Overview"),
     "nav.violations": ("违法案件", "Violations"),
@@ -101,6 +111,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ov.snow": ("清雪力量", "Snow force"),
     "ov.snow_as_of": ("台账日期 {day}", "roster of {day}"),
     "ov.ranks": ("市级考核名次", "City assessment ranks"),
+    "ov.ranks_none": ("尚未装载“市级考核名次”数据。", "No “City assessment ranks” data has been loaded yet."),
     "ov.rank_goal": ("目标：争一保二", "Goal: first, second at worst"),
     "ov.rank_period": ("{period}", "{period}"),
     "ov.towns_chart": ("各镇街按期结案率", "On-time closure rate by town"),
@@ -305,18 +316,96 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "rankings.ex.below": ("下一名得分", "Unit below"),
     "rankings.ex.goal": ("争一保二", "Goal"),
     "rankings.ex.goal_text": ("目标前{n}名：{ok}", "top {n}: {ok}"),
-    "rankings.fig.bump_title": ("市级考核名次走势", "City assessment ranks"),
     "rankings.fig.band": ("争一保二（前{n}名）", "goal: top {n}"),
     "rankings.fig.score": ("得分", "Score"),
     "rankings.fig.rank": ("名次", "Rank"),
-    "rankings.fig.waterfall_title": ("得分构成", "How the score adds up"),
     "rankings.fig.no_parts": ("没有计入得分的组成部分", "Nothing counted towards this score"),
     "rankings.fig.total": ("合计", "Total"),
-    "rankings.fig.fair_title": ("总量与规模", "Volume and size"),
     "rankings.fig.fair_empty": ("所选期间该指标没有发生量", "No volume for this indicator in the period"),
     "rankings.fig.raw": ("总量", "Raw"),
     "rankings.fig.per_10k": ("每万人", "Per 10,000 residents"),
     "rankings.fig.per_100km": ("每百公里道路", "Per 100 road-km"),
+    # figure labels (dashboard/figures/*)
+    "fig.common.no_data": ("暂无数据", "No data"),
+    "fig.common.no_data_hint": ("所选时间和镇街范围内没有记录", "Nothing recorded for the chosen dates and towns"),
+    "fig.common.district": ("全区", "District"),
+    "fig.common.target": ("目标", "Target"),
+    "fig.common.town": ("镇街", "Town"),
+    "fig.common.month": ("月份", "Month"),
+    "fig.common.period": ("时间", "Period"),
+    "fig.common.cases": ("件", "cases"),
+    "fig.common.sites": ("处", "sites"),
+    "fig.common.m2": ("㎡", "m²"),
+    "fig.common.people": ("人", "people"),
+    "fig.common.machines": ("台", "machines"),
+    "fig.common.tons": ("吨", "t"),
+    "fig.common.hours": ("小时", "h"),
+    "fig.common.days": ("天", "days"),
+    "fig.common.km": ("公里", "km"),
+    "fig.common.person_times": ("人次", "person-times"),
+    "fig.common.machine_times": ("台次", "machine-times"),
+    "fig.common.unknown": ("（未注明）", "(not given)"),
+    "fig.vi.reported": ("上报数", "Reported"),
+    "fig.vi.filed": ("立案数", "Filed"),
+    "fig.vi.closed": ("结案数", "Closed"),
+    "fig.vi.void_count": ("作废数", "Voided"),
+    "fig.vi.cum_share": ("累计占比", "Cumulative share"),
+    "fig.vi.category": ("类别", "Category"),
+    "fig.vi.community": ("社区", "Community"),
+    "fig.vi.grid": ("网格", "Grid"),
+    "fig.vi.median_hours": ("中位用时", "Median time"),
+    "fig.vi.mean_hours": ("平均用时", "Mean time"),
+    "fig.vi.from_previous": ("（较上一环节）", " (from the previous stage)"),
+    "fig.vi.on_time_rate": ("按期结案率", "On-time closure rate"),
+    "fig.vi.close_rate": ("结案率", "Closure rate"),
+    "fig.vi.rework_rate": ("返工率", "Rework rate"),
+    "fig.vi.due": ("应结案数", "Cases due"),
+    "fig.vi.on_time": ("按期结案数", "Closed on time"),
+    "fig.vi.closed_due": ("已结案数", "Closed"),
+    "fig.vi.reworked": ("返工案件数", "Reworked"),
+    "fig.vi.small_sample": ("样本过少", "too few cases"),
+    "fig.vi.open_count": ("未结案数", "Open"),
+    "fig.vi.share": ("占比", "Share"),
+    "fig.vi.week_of": ("{d} 当周", "week of {d}"),
+    "fig.vi.month_fmt": ("{y}年{m}月", "{m}/{y}"),
+    "fig.vi.quarter_fmt": ("{y}年第{q}季度", "Q{q} {y}"),
+    "fig.vi.year_fmt": ("{y}年", "{y}"),
+    "fig.de.存量": ("存量", "Stock"),
+    "fig.de.新增": ("新增", "New"),
+    "fig.de.demolished": ("拆除", "Demolished"),
+    "fig.de.found": ("发现", "Found"),
+    "fig.de.open": ("未处置", "Open"),
+    "fig.de.cumulative": ("累计拆除", "Cumulative"),
+    "fig.de.plan": ("年度计划", "Annual plan"),
+    "fig.de.plan_to_date": ("计划进度（按月均分）", "Plan to date (pro rata)"),
+    "fig.de.new_open": ("未清零新增违建", "New violations still open"),
+    "fig.de.new_found": ("新增发现", "New found"),
+    "fig.de.new_resolved": ("已处置", "Resolved"),
+    "fig.de.zero_goal": ("目标：0", "Goal: 0"),
+    "fig.de.median_days": ("中位用时", "Median"),
+    "fig.de.p90_days": ("90%分位用时", "90th percentile"),
+    "fig.de.n": ("拆除数", "Demolished"),
+    "fig.de.progress": ("完成率", "Progress"),
+    "fig.de.resolved_of_total": ("已处置 {r} / 共 {t} 处", "{r} of {t} sites resolved"),
+    "fig.de.month_fmt": ("{y}年{m}月", "{m}/{y}"),
+    "fig.sn.personnel": ("人员", "Personnel"),
+    "fig.sn.machines": ("机械", "Machines"),
+    "fig.sn.per_100km": ("台/百公里", "machines / 100 km"),
+    "fig.sn.road_km": ("责任路段", "Roads"),
+    "fig.sn.deicer": ("融雪剂储备", "De-icer reserve"),
+    "fig.sn.person_times": ("出动人次", "Person-times"),
+    "fig.sn.machine_times": ("出动机械台次", "Machine-times"),
+    "fig.sn.median_reopen": ("恢复通行用时（中位）", "Time to reopen (median)"),
+    "fig.sn.mean_reopen": ("平均用时", "Mean"),
+    "fig.sn.max_reopen": ("最长用时", "Longest"),
+    "fig.sn.events": ("作业次数", "Operations"),
+    "fig.sn.towns": ("涉及镇街", "Towns"),
+    "fig.sn.snowfall": ("最大降雪量", "Max snowfall"),
+    "fig.sn.deicer_used": ("融雪剂", "De-icer"),
+    "fig.sn.swept": ("清扫面积", "Area swept"),
+    "fig.sn.unit_m2_10k": ("万㎡", "10k m²"),
+    "fig.sn.no_roster": ("截至所选日期尚无清雪力量台账", "No roster on or before the chosen date"),
+    "fig.ov.rank_hover": ("第%{y}名", "#%{y}"),
     # scoring: forecast sentences and formulas (warehouse.scoring returns keys, dashboard.scoring_text renders)
     "forecast.no_target": ("未设目标", "no target set"),
     "forecast.no_data": ("本期尚无数据", "no data in this period yet"),
@@ -376,6 +465,11 @@ def t(key: str, lang: str | None = DEFAULT_LANG, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def paren(text: str, lang: str | None = DEFAULT_LANG) -> str:
+    """``text`` in brackets after what precedes it: full-width in Chinese, ``" (…)"`` in English."""
+    return f" ({text})" if norm_lang(lang) == "en" else f"（{text}）"
+
+
 def source_label(source: str, lang: str | None = DEFAULT_LANG) -> str:
     zh, en = SOURCE_LABELS.get(source, (source, source))
     return en if norm_lang(lang) == "en" else zh
@@ -421,6 +515,40 @@ COLUMNS: dict[str, tuple[str, str]] = {
 }
 
 
+@cache
+def _value_labels() -> dict[tuple[str, str], tuple[str, str]]:
+    """(kind, value) → (English label, colour) from ``dashboard/value_labels.csv``: the reference values
+    (stages, channels, categories, machine types, construction kinds) the figures name and colour."""
+    with resources.files("dashboard").joinpath("value_labels.csv").open(encoding="utf-8") as f:
+        return {(r["kind"], r["value"]): (r["en"], r["color"]) for r in csv.DictReader(f)}
+
+
+def value_label(kind: str, value: object, lang: str | None = DEFAULT_LANG) -> str:
+    """A reference value as the UI shows it: itself in Chinese, its English label in English (itself if none)."""
+    text = str(value)
+    if norm_lang(lang) != "en":
+        return text
+    return _value_labels().get((kind, text), (text, ""))[0] or text
+
+
+def value_color(kind: str, value: object, default: str) -> str:
+    """A reference value's fixed colour (``default`` when it has none)."""
+    return _value_labels().get((kind, str(value)), ("", ""))[1] or default
+
+
 def column_label(name: str, lang: str | None = DEFAULT_LANG) -> str:
     zh, en = COLUMNS.get(name, (name, name))
     return en if norm_lang(lang) == "en" else zh
+
+
+# AG Grid's own words in Chinese (its defaults are the English ones)
+AG_LOCALE_ZH = {
+    "page": "页", "of": "共", "to": "至", "more": "更多", "next": "下一页", "last": "末页",
+    "first": "首页", "previous": "上一页", "pageSizeSelectorLabel": "每页行数：",
+    "noRowsToShow": "没有数据", "loadingOoo": "加载中…", "filterOoo": "筛选…", "equals": "等于",
+    "notEqual": "不等于", "contains": "包含", "notContains": "不包含", "startsWith": "开头是",
+    "endsWith": "结尾是", "blank": "为空", "notBlank": "非空", "lessThan": "小于",
+    "greaterThan": "大于", "inRange": "介于", "andCondition": "且", "orCondition": "或",
+    "applyFilter": "应用", "resetFilter": "重置", "clearFilter": "清除",
+    "pageLastRowUnknown": "?",
+}

@@ -1,7 +1,9 @@
-"""What every page layout needs: its view state, the warehouse, the effective filters, error handling.
+"""What every page needs: its declaration, its view state, the warehouse, the effective filters, errors.
 
-A page's ``layout(**params)`` wraps its body with ``render_page``: the URL's parameters become a
-``PageContext``; an unreadable warehouse becomes a sentence naming the file and how to load one.
+A page module declares ``PAGE = PageSpec(path, nav, order, body[, callbacks])``; the app factory
+(``dashboard.app.create_app``) registers it with Dash pages, its layout being ``render_page(body, services)``:
+the URL's parameters become a ``PageContext``; an unreadable warehouse becomes a sentence naming the file
+and how to load one. ``callbacks(app, services)`` attaches the page's own callbacks.
 """
 
 from __future__ import annotations
@@ -9,17 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from dashboard.app import warehouse
 from dashboard.components import message
 from dashboard.data import DataUnavailable, Warehouse
 from dashboard.i18n import t, town_label
+from dashboard.services import Services
 from dashboard.state import ViewState
 from warehouse.queries import overview as q
 from warehouse.sql import Filters
@@ -32,6 +34,7 @@ class PageContext:
     data_end: dt.date | None
     filters: Filters
     towns: pd.DataFrame  # town_code, town_name, pinyin, sort_order
+    params: dict[str, Any] = field(default_factory=dict)  # the URL's query parameters as Dash pages passes them
 
     @property
     def lang(self) -> str:
@@ -56,7 +59,7 @@ class PageContext:
         if not self.state.towns:
             return t("common.whole_district", self.lang)
         if len(self.state.towns) <= 3:
-            names = "、".join(self.town_name(c) for c in self.state.towns)
+            names = self.t("common.list_sep").join(self.town_name(c) for c in self.state.towns)
             return names + (f" · {self.state.community}" if self.state.community else "")
         return t("common.n_towns", self.lang, n=len(self.state.towns))
 
@@ -71,11 +74,10 @@ def data_end(wh: Warehouse) -> dt.date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
-def context(params: dict[str, Any]) -> PageContext:
+def context(params: dict[str, Any], wh: Warehouse) -> PageContext:
     state = ViewState.from_params(params)
-    wh = warehouse()
     end = data_end(wh)
-    return PageContext(state, wh, end, state.filters(end), wh.frame(q.towns()))
+    return PageContext(state, wh, end, state.filters(end), wh.frame(q.towns()), dict(params))
 
 
 def is_empty(wh: Warehouse) -> bool:
@@ -92,14 +94,29 @@ def warehouse_problem(text: str, lang: str) -> dbc.Alert:
     )
 
 
-def render_page(body: Callable[[PageContext], Any]) -> Callable[..., Any]:
+@dataclass(frozen=True)
+class PageSpec:
+    """A page: its URL, its navigation label (an i18n key; None keeps it out of the navigation), its place in
+    the navigation, the body drawn from a ``PageContext`` and, optionally, its own callbacks."""
+
+    path: str
+    nav: str | None
+    order: int
+    body: Callable[[PageContext], Any] | None = None
+    layout: Callable[..., Any] | None = None  # instead of ``body``: a layout of the URL parameters alone
+    callbacks: Callable[[Any, Services], None] | None = None  # (dash app, services)
+    title: str | None = None  # i18n key of the browser tab's title; default: the navigation label
+    skeleton: Callable[[], Any] | None = None  # the components its callbacks name, for the validation layout
+
+
+def render_page(body: Callable[[PageContext], Any], services: Services) -> Callable[..., Any]:
     """Turn ``body(ctx)`` into a Dash pages layout function of the URL's query parameters."""
 
     @functools.wraps(body)
     def layout(**params: Any) -> Any:
         lang = ViewState.from_params(params).lang
         try:
-            ctx = context(params)
+            ctx = context(params, services.warehouse)
             if ctx.data_end is None and is_empty(ctx.wh):
                 cmd = f"kpi load EXPORTS_DIR --warehouse {ctx.wh.path}"
                 return html.Div(message(t("common.empty_wh", lang, cmd=cmd)), className="kpi-page", id="wh-empty")

@@ -1,41 +1,41 @@
 """The app shell around every page: header with navigation and data freshness, filter bar, rows modal.
 
 Labels are filled by callbacks from the URL's ``lang`` (see ``dashboard.callbacks``); the shell
-itself never queries the warehouse.
+itself never queries the warehouse (it only reads which generation is published). The navigation lists
+the registered pages (``dash.page_registry``) that have a navigation label, in their order.
 """
 
 from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-import flask
 from dash import dcc, html
 
 from dashboard.components import rows_grid
 from dashboard.figures.theme import towns
 from dashboard.i18n import t, town_label
+from dashboard.services import Services
 
-NAV = (
-    ("/", "nav.overview"),
-    ("/violations", "nav.violations"),
-    ("/demolitions", "nav.demolitions"),
-    ("/snow", "nav.snow"),
-    ("/report", "nav.report"),
-    ("/rankings", "nav.rankings"),
-)
-REFRESH_MS = 60_000
+
+def nav() -> list[tuple[str, str]]:
+    """(path, i18n key) of every registered page with a navigation label, in the pages' order."""
+    entries = sorted(dash.page_registry.values(), key=lambda p: p.get("order") or 0)
+    return [(p["path"], p["nav"]) for p in entries if p.get("nav")]
+
+
+def nav_id(key: str) -> str:
+    """The navigation link's id: ``nav.violations`` → ``nav-violations``."""
+    return "nav-" + key.split(".", 1)[1]
 
 
 def header() -> dbc.Navbar:
-    links = [
-        dbc.NavItem(dbc.NavLink(t(key), href=path, id=f"nav-{key.split('.')[1]}", active="exact")) for path, key in NAV
-    ]
+    links = [dbc.NavItem(dbc.NavLink(t(key), href=path, id=nav_id(key), active="exact")) for path, key in nav()]
     return dbc.Navbar(
         dbc.Container(
             [
                 html.A(
                     [
-                        html.Span("环", className="kpi-logo"),
+                        html.Span(t("app.logo"), className="kpi-logo"),
                         html.Span(t("app.title"), id="app-title", className="kpi-brand-text"),
                     ],
                     href="/",
@@ -135,27 +135,11 @@ def rows_modal() -> dbc.Modal:
     )
 
 
-def _generation() -> str:
-    from dashboard.app import warehouse
-
-    try:
-        return warehouse().generation()
-    except (RuntimeError, KeyError):  # outside a request (validation layout)
-        return ""
-
-
-def _refresh_ms() -> int:
-    try:
-        return int(flask.current_app.config.get("KPI_REFRESH_MS", REFRESH_MS))
-    except RuntimeError:  # outside a request
-        return REFRESH_MS
-
-
-def layout() -> html.Div:
+def layout(services: Services) -> html.Div:
     return html.Div(
         [
-            dcc.Store(id="gen-store", data=_generation()),
-            dcc.Interval(id="fresh-tick", interval=_refresh_ms(), n_intervals=0),
+            dcc.Store(id="gen-store", data=services.warehouse.generation()),
+            dcc.Interval(id="fresh-tick", interval=services.refresh_ms, n_intervals=0),
             header(),
             filter_bar(),
             dbc.Container(dash.page_container, fluid=True, className="kpi-main"),

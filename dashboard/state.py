@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlencode
 
 from dashboard.i18n import norm_lang
 from warehouse import store
+from warehouse.rules import calendar
 from warehouse.sql import Filters
 
 TOWN_CODES = store.town_codes()  # from warehouse/reference/towns.csv: towns are data
@@ -95,7 +96,7 @@ class ViewState:
     def resolved(self, data_end: dt.date | None) -> tuple[dt.date, dt.date]:
         """The effective range: the URL's, else the year to date of the data's last day."""
         end = self.end or data_end or dt.date.today()
-        start = self.start or dt.date(end.year, 1, 1)
+        start = self.start or calendar.period_of("year", end)[0]
         return start, end
 
     def filters(self, data_end: dt.date | None) -> Filters:

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 
-from dashboard.components import chart_card, message, page_header, stat, stat_strip
-from dashboard.figures import demolitions as fd
-from dashboard.pagekit import PageContext, render_page
+from dashboard import charts
+from dashboard import format as fmt
+from dashboard.components import message, page_header, stat, stat_strip
+from dashboard.pagekit import PageContext, PageSpec
 from warehouse import indicators
 from warehouse.queries import demolitions as qd
-
-dash.register_page(__name__, path="/demolitions", name="违法建设", title="违法建设 · 环翠区综合行政执法局", order=2)
 
 
 def _stats(ctx: PageContext, k: pd.Series) -> Any:
@@ -52,72 +50,20 @@ def _stats(ctx: PageContext, k: pd.Series) -> Any:
                 count.format(k["campaign_demolished"], lang),
                 area.format(k["campaign_demolished_m2"], lang),
             ),
-            stat(ctx.t("de.kpi.days"), "—" if pd.isna(days) else ctx.t("de.kpi.days_value", n=f"{days:.0f}")),
+            stat(ctx.t("de.kpi.days"), "—" if pd.isna(days) else ctx.t("de.kpi.days_value", n=fmt.number(days))),
         ]
     )
 
 
 def body(ctx: PageContext) -> list[Any]:
-    f, lang, town, wh = ctx.filters, ctx.lang, ctx.state.town, ctx.wh
+    f, wh = ctx.filters, ctx.wh
     assert f.end
     header = page_header(ctx.t("de.title"), f"{ctx.range_text()} · {ctx.towns_text()}")
     k = wh.frame(qd.kpis(f)).iloc[0]
     ledger = wh.frame(qd.ledger_rows(f, date_basis="none", limit=1))
     if ledger.empty:
         return [header, message(ctx.no_match())]
-    empty = ctx.no_match()
-
-    def card(key: str, figure: Any, height: int = 330) -> Any:
-        return chart_card(key, ctx.t(key), figure, lang, empty, height=height)
-
-    monthly = wh.frame(qd.monthly(f))
-    areas = wh.frame(qd.by_area(f, town=town))
-    cumulative = wh.frame(qd.cumulative_vs_plan(f, f.end.year))
-    return [
-        header,
-        _stats(ctx, k),
-        dbc.Row(
-            [
-                dbc.Col(card("de.stock_new", fd.monthly(monthly, lang=lang, measure="count")), xs=12, xl=6),
-                dbc.Col(card("de.monthly_area", fd.monthly(monthly, lang=lang, measure="area")), xs=12, xl=6),
-            ],
-            className="g-3 mb-3",
-        ),
-        dbc.Row(
-            [
-                dbc.Col(card("de.by_town", fd.by_area(areas, lang=lang, measure="count")), xs=12, xl=6),
-                dbc.Col(card("de.by_town_area", fd.by_area(areas, lang=lang, measure="area")), xs=12, xl=6),
-            ],
-            className="g-3 mb-3",
-        ),
-        dbc.Row(
-            [
-                dbc.Col(
-                    card("de.cumulative", fd.cumulative_vs_plan(cumulative, lang=lang, measure="count")), xs=12, xl=6
-                ),
-                dbc.Col(
-                    card("de.cumulative_area", fd.cumulative_vs_plan(cumulative, lang=lang, measure="area")),
-                    xs=12,
-                    xl=6,
-                ),
-            ],
-            className="g-3 mb-3",
-        ),
-        dbc.Row(
-            [
-                dbc.Col(card("de.new_zero", fd.new_vs_zero(wh.frame(qd.new_vs_zero(f)), lang=lang)), xs=12, xl=4),
-                dbc.Col(
-                    card("de.lead_time", fd.time_to_demolish(wh.frame(qd.time_to_demolish(f, town=town)), lang=lang)),
-                    xs=12,
-                    xl=4,
-                ),
-                dbc.Col(
-                    card("de.campaigns", fd.campaigns(wh.frame(qd.campaigns(f, town=town)), lang=lang)), xs=12, xl=4
-                ),
-            ],
-            className="g-3 mb-3",
-        ),
-    ]
+    return [header, _stats(ctx, k), dbc.Row(charts.cards(ctx, "demolitions"), className="g-3 mb-3")]
 
 
-layout = render_page(body)
+PAGE = PageSpec(path="/demolitions", nav="nav.demolitions", order=2, body=body)

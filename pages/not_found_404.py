@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard.i18n import t
+from dashboard.pagekit import PageSpec
 from dashboard.state import ViewState
-
-dash.register_page(__name__, path="/404", name="404", title="页面不存在 · 404")
 
 
 def layout(**params: Any) -> html.Div:
@@ -35,3 +33,6 @@ def layout(**params: Any) -> html.Div:
         ),
         className="kpi-page py-5",
     )
+
+
+PAGE = PageSpec(path="/404", nav=None, order=99, layout=layout, title="nf.title")

@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from dashboard import kpis
-from dashboard.components import chart_card, kpi_tile, page_header
+from dashboard import charts, kpis
+from dashboard import format as fmt
+from dashboard.components import kpi_tile, page_header
 from dashboard.figures import overview as fig
-from dashboard.figures.theme import STATUS_COLORS
-from dashboard.i18n import t
-from dashboard.pagekit import PageContext, render_page
+from dashboard.figures.rankings import status_class
+from dashboard.i18n import paren, t
+from dashboard.pagekit import PageContext, PageSpec
 from warehouse import indicators
 from warehouse.queries import demolitions as qd
 from warehouse.queries import overview as qo
 from warehouse.queries import snow as qs
+from warehouse.rules import calendar
 from warehouse.rules.status import status_of
 from warehouse.rules.status import worst as worst_status
+from warehouse.rules.targets import DEFAULT_RANK
 from warehouse.sql import Filters
-
-dash.register_page(__name__, path="/", name="总览", title="总览 · 环翠区综合行政执法局", order=0)
 
 
 def _deltas(ctx: PageContext, kv: kpis.KpiValue) -> list[tuple[str, str, str]]:
@@ -98,7 +97,7 @@ def _rank_tile(ctx: PageContext) -> html.Div:
             sub=ctx.t("common.no_source", source=ind.label(ctx.lang)),
             status="grey",
         )
-    goal = kpis.goals(ctx.wh, ["assessment.rank"], ctx.filters).get("assessment.rank", 2.0)
+    goal = kpis.goals(ctx.wh, ["assessment.rank"], ctx.filters).get("assessment.rank", DEFAULT_RANK)
     items = []
     worst = "green"
     for r in ranks.itertuples():
@@ -110,10 +109,9 @@ def _rank_tile(ctx: PageContext) -> html.Div:
                     html.Span(r.item, className="kpi-rank-item"),
                     html.Span(
                         ind.format(r.rank, ctx.lang),
-                        className="kpi-rank-badge",
-                        style={"backgroundColor": STATUS_COLORS.get(st or "grey")},
+                        className=f"kpi-rank-badge {status_class(st or 'grey')}",
                     ),
-                    html.Span(f"{r.period} · {r.score:.2f}", className="kpi-rank-period"),
+                    html.Span(f"{r.period} · {fmt.score(r.score, 2)}", className="kpi-rank-period"),
                 ],
                 className="kpi-rank-row",
             )
@@ -137,12 +135,8 @@ def _demolition_tile(ctx: PageContext, f_ytd: Filters) -> html.Div:
     plans = []
     for kv, ind in ((count, ind_c), (area, ind_a)):
         if kv.target:
-            pct = f"{(kv.value or 0) / kv.target:.0%}"
-            plans.append(
-                f"{ctx.t('ov.plan_progress', pct=pct)}（{ind.format(kv.target, ctx.lang)}）"
-                if ctx.lang == "zh"
-                else f"{ctx.t('ov.plan_progress', pct=pct)} ({ind.format(kv.target, 'en')})"
-            )
+            pct = fmt.percent((kv.value or 0) / kv.target, 0)
+            plans.append(ctx.t("ov.plan_progress", pct=pct) + paren(ind.format(kv.target, ctx.lang), ctx.lang))
     target = " · ".join(plans) if plans else ctx.t("common.no_target")
     spark = fig.sparkline_svg(count.series) if len(count.series) > 1 else None
     return kpi_tile(
@@ -158,48 +152,13 @@ def _demolition_tile(ctx: PageContext, f_ytd: Filters) -> html.Div:
     )
 
 
-def _towns_chart(ctx: PageContext) -> Any:
-    key = "dcm.on_time_due_rate"
-    ind = indicators.get(key)
-    df = ctx.wh.frame(qo.kpi_by_town(ctx.filters, [key]))
-    goal = kpis.goals(ctx.wh, [key], ctx.filters).get(key)
-    df = df.assign(value=df["num"] / df["den"].where(df["den"] > 0), target=goal, n=df["den"].fillna(0).astype(int))
-    df["status"] = [
-        status_of(None if pd.isna(v) else v, goal, "higher", n, "rate")
-        for v, n in zip(df["value"], df["n"], strict=True)
-    ]
-    figure = fig.town_rate_bars(df, ctx.lang, ind.label(ctx.lang))
-    return chart_card("ov.towns_chart", ctx.t("ov.towns_chart"), figure, ctx.lang, ctx.no_match(), height=400)
-
-
-def _trend_chart(ctx: PageContext) -> Any:
-    keys = ["dcm.filed", "dcm.closed_all"]
-    df = ctx.wh.frame(qo.kpi_series(ctx.filters, keys, "month")).assign(value=lambda d: d["num"])
-    names = {k: indicators.get(k).label(ctx.lang) for k in keys}
-    figure = fig.filed_closed_trend(df, ctx.lang, names)
-    return chart_card("ov.trend_chart", ctx.t("ov.trend_chart"), figure, ctx.lang, ctx.no_match(), height=400)
-
-
-def _ranks_chart(ctx: PageContext) -> Any:
-    df = ctx.wh.frame(qo.assessment_series(ctx.filters))
-    figure = fig.assessment_ranks(df, ctx.lang)
-    return chart_card(
-        "ov.ranks",
-        ctx.t("ov.ranks"),
-        figure,
-        ctx.lang,
-        ctx.t("common.no_source", source=t("ov.ranks", ctx.lang)),
-        height=400,
-    )
-
-
 def body(ctx: PageContext) -> list[Any]:
     f = ctx.filters
     assert f.start and f.end
     main = kpis.additive(ctx.wh, f, ["dcm.on_time_due_rate", "demolition.new_found", "refined.rectified"])
     week = kpis.additive(ctx.wh, kpis.last_week(f), ["dcm.filed"], grain="week")["dcm.filed"]
     new_open = ctx.wh.frame(qd.kpis(f)).iloc[0]["new_open"]
-    f_ytd = Filters(dt.date(f.end.year, 1, 1), f.end, f.towns)
+    f_ytd = Filters(calendar.period_of("year", f.end)[0], f.end, f.towns)
     wk = kpis.last_week(f)
     tiles = [
         _tile(ctx, main["dcm.on_time_due_rate"], sub=ctx.range_text()),
@@ -220,13 +179,11 @@ def body(ctx: PageContext) -> list[Any]:
         dbc.Row(
             [
                 dbc.Col(_rank_tile(ctx), xs=12, xl=3, className="mb-3"),
-                dbc.Col(_towns_chart(ctx), xs=12, xl=3, className="mb-3"),
-                dbc.Col(_trend_chart(ctx), xs=12, xl=3, className="mb-3"),
-                dbc.Col(_ranks_chart(ctx), xs=12, xl=3, className="mb-3"),
+                *charts.cards(ctx, "overview", className="mb-3"),
             ],
             className="g-3",
         ),
     ]
 
 
-layout = render_page(body)
+PAGE = PageSpec(path="/", nav="nav.overview", order=0, body=body)

@@ -5,15 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.components import message, page_header
-from dashboard.pagekit import PageContext, render_page
+from dashboard.pagekit import PageContext, PageSpec
 from warehouse.report import AREAS, AREAS_EN, AREAS_ZH, REPORT_FIGURES, ReportFigure
 
-dash.register_page(__name__, path="/report", name="年度报告", title="年度报告 · 环翠区综合行政执法局", order=4)
 
 def fmt(fig: ReportFigure, value: float | None, lang: str) -> str:
     """A report value as the report writes it: 1,540 处 / 100%."""
@@ -125,4 +123,4 @@ def body(ctx: PageContext) -> list[Any]:
     ]
 
 
-layout = render_page(body)
+PAGE = PageSpec(path="/report", nav="nav.report", order=4, body=body)

@@ -4,31 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 
-from dashboard.components import chart_card, message, page_header, stat, stat_strip
-from dashboard.figures import snow as fs
-from dashboard.pagekit import PageContext, render_page
+from dashboard import charts
+from dashboard import format as fmt
+from dashboard.components import message, page_header, stat, stat_strip
+from dashboard.pagekit import PageContext, PageSpec
 from warehouse import indicators
 from warehouse.queries import snow as qs
-
-dash.register_page(__name__, path="/snow", name="清雪保障", title="清雪保障 · 环翠区综合行政执法局", order=3)
-
-
-def _num(value: Any, digits: int = 0, unit: str = "") -> str:
-    if value is None or pd.isna(value):
-        return "—"
-    return f"{float(value):,.{digits}f}{(' ' + unit) if unit else ''}"
 
 
 def _stats(ctx: PageContext, k: pd.Series) -> Any:
     lang = ctx.lang
     people, machines = indicators.get("snow.personnel"), indicators.get("snow.machines")
     as_of = None if pd.isna(k["as_of"]) else str(k["as_of"])[:10]
-    t_unit = "吨" if lang == "zh" else "t"
-    h_unit = "小时" if lang == "zh" else "h"
+    t_unit, h_unit = ctx.t("fig.common.tons"), ctx.t("fig.common.hours")
     return stat_strip(
         [
             stat(
@@ -37,67 +28,25 @@ def _stats(ctx: PageContext, k: pd.Series) -> Any:
                 ctx.t("sn.as_of", day=as_of) if as_of else None,
             ),
             stat(ctx.t("sn.kpi.machines"), machines.format(k["machines"], lang) if as_of else "—"),
-            stat(ctx.t("sn.kpi.deicer"), _num(k["deicer_t"], 0, t_unit)),
-            stat(ctx.t("sn.kpi.per100"), _num(k["machines_per_100km"], 1)),
+            stat(ctx.t("sn.kpi.deicer"), fmt.number(k["deicer_t"], t_unit, 0)),
+            stat(ctx.t("sn.kpi.per100"), fmt.number(k["machines_per_100km"], digits=1)),
             stat(
                 ctx.t("sn.kpi.events"),
-                _num(k["events"]),
-                _num(k["person_times"]) + (" 人次" if lang == "zh" else " person-times"),
+                fmt.number(k["events"]),
+                fmt.number(k["person_times"]) + " " + ctx.t("fig.common.person_times"),
             ),
-            stat(ctx.t("sn.kpi.reopen"), _num(k["median_reopen_hours"], 1, h_unit)),
+            stat(ctx.t("sn.kpi.reopen"), fmt.number(k["median_reopen_hours"], h_unit, 1)),
         ]
     )
 
 
 def body(ctx: PageContext) -> list[Any]:
-    f, lang, wh = ctx.filters, ctx.lang, ctx.wh
+    f, wh = ctx.filters, ctx.wh
     header = page_header(ctx.t("sn.title"), f"{ctx.range_text()} · {ctx.towns_text()}")
     k = wh.frame(qs.kpis(f)).iloc[0]
     if pd.isna(k["as_of"]) and int(k["events"]) == 0:
         return [header, message(ctx.t("sn.no_roster") + " " + ctx.t("sn.no_events"))]
-    roster = wh.frame(qs.roster_by_unit(f))
-    no_roster, no_events = ctx.t("sn.no_roster"), ctx.t("sn.no_events")
-
-    def card(key: str, figure: Any, empty: str, height: int = 340) -> Any:
-        return chart_card(key, ctx.t(key), figure, lang, empty, height=height)
-
-    return [
-        header,
-        _stats(ctx, k),
-        dbc.Row(
-            [
-                dbc.Col(card("sn.force", fs.roster_by_unit(roster, lang=lang), no_roster), xs=12, xl=6),
-                dbc.Col(
-                    card("sn.machines", fs.machines_by_type(wh.frame(qs.machines_by_type(f)), lang=lang), no_roster),
-                    xs=12,
-                    xl=6,
-                ),
-            ],
-            className="g-3 mb-3",
-        ),
-        dbc.Row(
-            [
-                dbc.Col(card("sn.readiness", fs.readiness(roster, lang=lang), no_roster), xs=12, xl=6),
-                dbc.Col(card("sn.reserves", fs.reserves(roster, lang=lang), no_roster), xs=12, xl=6),
-            ],
-            className="g-3 mb-3",
-        ),
-        dbc.Row(
-            [
-                dbc.Col(
-                    card("sn.events", fs.event_trend(wh.frame(qs.event_trend(f, "day")), lang=lang), no_events),
-                    xs=12,
-                    xl=7,
-                ),
-                dbc.Col(
-                    card("sn.reopen", fs.events_by_town(wh.frame(qs.events_by_town(f)), lang=lang), no_events),
-                    xs=12,
-                    xl=5,
-                ),
-            ],
-            className="g-3 mb-3",
-        ),
-    ]
+    return [header, _stats(ctx, k), dbc.Row(charts.cards(ctx, "snow"), className="g-3 mb-3")]
 
 
-layout = render_page(body)
+PAGE = PageSpec(path="/snow", nav="nav.snow", order=3, body=body)

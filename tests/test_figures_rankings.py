@@ -8,6 +8,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
+from dashboard import format as fmt
 from dashboard.figures import rankings as fr
 from dashboard.figures.theme import STATUS_COLORS, is_empty_figure
 from warehouse import scoring
@@ -74,11 +75,11 @@ def test_rkf002_period_text_rejects_unknown_grain() -> None:
 
 
 def test_rkf003_values_changes_and_status_classes() -> None:
-    assert fr.fmt_value(0.9312, "rate") == "93.1%"
-    assert fr.fmt_value(3.0, "count", "zh", "处") == "3 处"
-    assert fr.fmt_value(3.0, "count", "en", "处") == "3"
-    assert fr.fmt_value(float("nan"), "rate") == "—" and fr.fmt_value(pd.NA, "count") == "—"
-    assert fr.fmt_score(1.0344) == "1.034" and fr.fmt_score(None) == "—"
+    assert fmt.by_kind(0.9312, "rate") == "93.1%"
+    assert fmt.by_kind(3.0, "count", "zh", "处") == "3 处"
+    assert fmt.by_kind(3.0, "count", "en", "处") == "3"
+    assert fmt.by_kind(float("nan"), "rate") == "—" and fmt.by_kind(pd.NA, "count") == "—"
+    assert fmt.score(1.0344) == "1.034" and fmt.score(None) == "—"
     assert fr.rank_change(2, 5) == ("▲2", "up")
     assert fr.rank_change(-1, 3) == ("▼1", "down")
     assert fr.rank_change(0, 3, "zh") == ("持平", "flat")

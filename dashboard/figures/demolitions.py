@@ -11,50 +11,25 @@ from typing import Literal
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import format as fmt
 from dashboard.figures.theme import (
     NEUTRAL,
     STATUS_COLORS,
     TARGET_COLOR,
     common,
     empty_figure,
-    fmt_number,
-    fmt_pct,
     hover,
-    label,
     new_figure,
     status_color,
     town_label,
 )
+from dashboard.i18n import paren, t, value_color
 
 Measure = Literal["count", "area"]
 
-LABELS: dict[str, dict[str, str]] = {
-    "zh": {
-        "monthly_title": "每月拆除", "area_title": "分区域违建治理", "cum_title_存量": "存量违建累计拆除与年度计划",
-        "cum_title_新增": "新增违建累计拆除", "zero_title": "新增违建动态清零", "time_title": "发现至拆除用时",
-        "campaign_title": "专项行动进度", "存量": "存量", "新增": "新增", "demolished": "拆除", "found": "发现",
-        "open": "未处置", "cumulative": "累计拆除", "plan": "年度计划", "plan_to_date": "计划进度（按月均分）",
-        "new_open": "未清零新增违建", "new_found": "新增发现", "new_resolved": "已处置", "zero_goal": "目标：0",
-        "median_days": "中位用时", "p90_days": "90%分位用时", "n": "拆除数", "progress": "完成率",
-        "resolved_of_total": "已处置 {r} / 共 {t} 处", "month_fmt": "{y}年{m}月",
-    },
-    "en": {
-        "monthly_title": "Demolitions per month", "area_title": "Illegal construction by area",
-        "cum_title_存量": "Stock demolished, cumulative, against the annual plan",
-        "cum_title_新增": "New violations demolished, cumulative", "zero_title": "New violations: dynamic zero",
-        "time_title": "Time from discovery to demolition", "campaign_title": "Campaign progress", "存量": "Stock",
-        "新增": "New", "demolished": "Demolished", "found": "Found", "open": "Open", "cumulative": "Cumulative",
-        "plan": "Annual plan", "plan_to_date": "Plan to date (pro rata)", "new_open": "New violations still open",
-        "new_found": "New found", "new_resolved": "Resolved", "zero_goal": "Goal: 0", "median_days": "Median",
-        "p90_days": "90th percentile", "n": "Demolished", "progress": "Progress",
-        "resolved_of_total": "{r} of {t} sites resolved", "month_fmt": "{m}/{y}",
-    },
-}
-KIND_COLORS = {"存量": "#4c78a8", "新增": "#e45756"}
-
 
 def _l(key: str, lang: str) -> str:
-    return label(LABELS, key, lang)
+    return t(f"fig.de.{key}", lang)
 
 
 def _unit(measure: Measure, lang: str) -> str:
@@ -74,14 +49,15 @@ def _fmt(measure: Measure) -> str:
 
 def monthly(df: pd.DataFrame, *, lang: str = "zh", measure: Measure = "count") -> go.Figure:
     """Demolitions per month, stacked by kind (存量/新增)."""
-    title, unit = _l("monthly_title", lang), _unit(measure, lang)
+    unit = _unit(measure, lang)
     col = "demolished" if measure == "count" else "demolished_m2"
     if df.empty or df[col].sum() == 0:
-        return empty_figure(lang, title=title)
-    fig = new_figure(title, drill="month")
+        return empty_figure(lang)
+    fig = new_figure(drill="month")
     for kind, part in df.groupby("kind", sort=True):
         custom = [[pd.Timestamp(m).date().isoformat(), kind, _month(m, lang)] for m in part["month"]]
-        fig.add_bar(x=part["month"], y=part[col], name=_l(str(kind), lang), marker_color=KIND_COLORS.get(str(kind)),
+        fig.add_bar(x=part["month"], y=part[col], name=_l(str(kind), lang),
+                    marker_color=value_color("construction_kind", kind, NEUTRAL),
                     customdata=custom,
                     hovertemplate=hover(["%{customdata[2]} · " + _l(str(kind), lang),
                                          f"{_l('demolished', lang)}: %{{y{_fmt(measure)}}} {unit}"]))
@@ -91,13 +67,13 @@ def monthly(df: pd.DataFrame, *, lang: str = "zh", measure: Measure = "count") -
 
 def by_area(df: pd.DataFrame, *, lang: str = "zh", measure: Measure = "count") -> go.Figure:
     """Demolished in the range and still open at its end, per area and kind."""
-    title, unit = _l("area_title", lang), _unit(measure, lang)
+    unit = _unit(measure, lang)
     if df.empty:
-        return empty_figure(lang, title=title)
+        return empty_figure(lang)
     order = df.sort_values(["area_sort", "area_key"]).drop_duplicates("area_key")
     names = {k: (town_label(k, n, lang) if lv == "town" else n)
              for k, n, lv in zip(order["area_key"], order["area_name"], order["level"], strict=True)}
-    fig = new_figure(title, drill="area_key")
+    fig = new_figure(drill="area_key")
     for kind, part in df.groupby("kind", sort=True):
         part = part.set_index("area_key").reindex(list(names)).reset_index()
         x = [names[k] for k in part["area_key"]]
@@ -106,7 +82,7 @@ def by_area(df: pd.DataFrame, *, lang: str = "zh", measure: Measure = "count") -
                    ("area", "demolished"): "demolished_m2", ("area", "open"): "open_m2"}[(measure, what)]
             custom = [[k, kind, what] for k in part["area_key"]]
             fig.add_bar(x=x, y=part[col].fillna(0), name=f"{_l(str(kind), lang)} · {_l(what, lang)}",
-                        marker={"color": KIND_COLORS.get(str(kind)), "opacity": opacity},
+                        marker={"color": value_color("construction_kind", kind, NEUTRAL), "opacity": opacity},
                         offsetgroup=str(kind), customdata=custom,
                         hovertemplate=hover([f"%{{x}} · {_l(str(kind), lang)}",
                                              f"{_l(what, lang)}: %{{y{_fmt(measure)}}} {unit}"]))
@@ -117,17 +93,17 @@ def by_area(df: pd.DataFrame, *, lang: str = "zh", measure: Measure = "count") -
 def cumulative_vs_plan(df: pd.DataFrame, *, lang: str = "zh", measure: Measure = "count", kind: str = "存量"
                        ) -> go.Figure:
     """Cumulative demolitions per month against the annual plan (no plan line without a target)."""
-    title, unit = _l(f"cum_title_{kind}", lang), _unit(measure, lang)
+    unit = _unit(measure, lang)
     cum, plan, to_date, per_month = (("cum_count", "plan_count", "plan_to_date_count", "demolished")
                                      if measure == "count" else
                                      ("cum_m2", "plan_m2", "plan_to_date_m2", "demolished_m2"))
     if df.empty or df[cum].dropna().empty:
-        return empty_figure(lang, title=title)
-    fig = new_figure(title, drill="month")
-    custom = [[pd.Timestamp(m).date().isoformat(), _month(m, lang), fmt_number(v, unit)]
+        return empty_figure(lang)
+    fig = new_figure(drill="month")
+    custom = [[pd.Timestamp(m).date().isoformat(), _month(m, lang), fmt.number(v, unit)]
               for m, v in zip(df["month"], df[per_month], strict=True)]
     fig.add_scatter(x=df["month"], y=df[cum], name=_l("cumulative", lang), mode="lines+markers",
-                    line={"color": KIND_COLORS.get(kind, NEUTRAL), "width": 3}, customdata=custom,
+                    line={"color": value_color("construction_kind", kind, NEUTRAL), "width": 3}, customdata=custom,
                     hovertemplate=hover(["%{customdata[1]}", f"{_l('cumulative', lang)}: %{{y{_fmt(measure)}}} {unit}",
                                          f"{_l('demolished', lang)}: %{{customdata[2]}}"]))
     if df[plan].notna().any():
@@ -144,17 +120,17 @@ def cumulative_vs_plan(df: pd.DataFrame, *, lang: str = "zh", measure: Measure =
 
 def new_vs_zero(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """New violations still open per town (red above zero, green at zero) against the 动态清零 goal."""
-    title, unit = _l("zero_title", lang), common("sites", lang)
+    unit = common("sites", lang)
     if df.empty:
-        return empty_figure(lang, title=title)
+        return empty_figure(lang)
     names = [town_label(c, n, lang) for c, n in zip(df["town_code"], df["town_name"], strict=True)]
     custom = list(zip(df["town_code"], df["new_found"], df["new_resolved"],
-                      [fmt_number(v, common("m2", lang)) for v in df["new_open_m2"]], strict=True))
-    fig = new_figure(title, drill="town_code")
+                      [fmt.number(v, common("m2", lang)) for v in df["new_open_m2"]], strict=True))
+    fig = new_figure(drill="town_code")
     fig.add_bar(x=names, y=df["new_open"], name=_l("new_open", lang), customdata=custom,
                 marker_color=[status_color(s) for s in df["status"]],
-                hovertemplate=hover(["%{x}", f"{_l('new_open', lang)}: %{{y:,}} {unit}" + (
-                                         "（%{customdata[3]}）" if lang == "zh" else " (%{customdata[3]})"),
+                hovertemplate=hover(["%{x}",
+                                     f"{_l('new_open', lang)}: %{{y:,}} {unit}" + paren("%{customdata[3]}", lang),
                                      f"{_l('new_found', lang)}: %{{customdata[1]:,}} {unit}",
                                      f"{_l('new_resolved', lang)}: %{{customdata[2]:,}} {unit}"]))
     fig.add_hline(y=0, line={"color": STATUS_COLORS["green"], "width": 2},
@@ -166,16 +142,17 @@ def new_vs_zero(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
 
 def time_to_demolish(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """Median days from discovery to demolition per town and kind, with the 90th percentile as a marker."""
-    title, days = _l("time_title", lang), common("days", lang)
+    days = common("days", lang)
     if df.empty:
-        return empty_figure(lang, title=title)
-    fig = new_figure(title, drill="town_code")
+        return empty_figure(lang)
+    fig = new_figure(drill="town_code")
     sites = common("sites", lang)
     for kind, part in df.groupby("kind", sort=True):
         x = [town_label(c, n, lang) for c, n in zip(part["town_code"], part["town_name"], strict=True)]
-        custom = [[c, kind, int(n), fmt_number(p, days, 0)]
+        custom = [[c, kind, int(n), fmt.number(p, days, 0)]
                   for c, n, p in zip(part["town_code"], part["n"], part["p90_days"], strict=True)]
-        fig.add_bar(x=x, y=part["median_days"], name=_l(str(kind), lang), marker_color=KIND_COLORS.get(str(kind)),
+        fig.add_bar(x=x, y=part["median_days"], name=_l(str(kind), lang),
+                    marker_color=value_color("construction_kind", kind, NEUTRAL),
                     offsetgroup=str(kind), customdata=custom,
                     hovertemplate=hover([f"%{{x}} · {_l(str(kind), lang)}",
                                          f"{_l('median_days', lang)}: %{{y:,.0f}} {days}",
@@ -187,14 +164,13 @@ def time_to_demolish(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
 
 def campaigns(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """Progress of each campaign (专项行动): resolved share of its entries, as horizontal bars."""
-    title = _l("campaign_title", lang)
     if df.empty:
-        return empty_figure(lang, title=title)
+        return empty_figure(lang)
     m2 = common("m2", lang)
-    custom = [[c, _l("resolved_of_total", lang).format(r=int(r), t=int(t)), fmt_number(a, m2), fmt_pct(p)]
+    custom = [[c, _l("resolved_of_total", lang).format(r=int(r), t=int(t)), fmt.number(a, m2), fmt.percent(p)]
               for c, r, t, a, p in zip(df["campaign"], df["resolved"], df["total"], df["demolished_m2"],
                                        df["progress"], strict=True)]
-    fig = new_figure(title, drill="campaign")
+    fig = new_figure(drill="campaign")
     fig.add_bar(y=df["campaign"], x=df["progress"], orientation="h", marker_color=NEUTRAL, customdata=custom,
                 text=[c[3] for c in custom], textposition="auto",
                 hovertemplate=hover(["%{y}", f"{_l('progress', lang)}: %{{customdata[3]}}", "%{customdata[1]}",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import format as fmt
 from dashboard.figures.theme import (
     NEUTRAL,
     SERIES_COLORS,
@@ -22,12 +23,12 @@ from dashboard.figures.theme import (
     TARGET_COLOR,
     common,
     empty_figure,
-    fmt_pct,
     hover,
     new_figure,
     status_color,
     town_label,
 )
+from dashboard.i18n import t
 
 
 def sparkline(df: pd.DataFrame, color: str = NEUTRAL) -> go.Figure:
@@ -84,7 +85,7 @@ def town_rate_bars(df: pd.DataFrame, lang: str, label: str, unit: str = "%") -> 
     df = df.iloc[::-1]  # first town on top
     names = [town_label(c, n, lang) for c, n in zip(df["town_code"], df["town_name"], strict=True)]
     colors = [status_color(s) if isinstance(s, str) else NEUTRAL for s in df["status"]]
-    targets = [fmt_pct(v) for v in df["target"]]
+    targets = [fmt.percent(v) for v in df["target"]]
     fig = new_figure(drill="town")
     fig.add_bar(
         x=df["value"],
@@ -92,7 +93,7 @@ def town_rate_bars(df: pd.DataFrame, lang: str, label: str, unit: str = "%") -> 
         orientation="h",
         marker_color=colors,
         customdata=list(zip(df["town_code"], df["n"], targets, strict=True)),
-        text=[fmt_pct(v) for v in df["value"]],
+        text=[fmt.percent(v) for v in df["value"]],
         textposition="auto",
         hovertemplate=hover(
             [
@@ -109,7 +110,7 @@ def town_rate_bars(df: pd.DataFrame, lang: str, label: str, unit: str = "%") -> 
             x=float(target.iloc[0]),
             line_dash="dash",
             line_color=TARGET_COLOR,
-            annotation_text=f"{common('target', lang)} {fmt_pct(target.iloc[0])}",
+            annotation_text=f"{common('target', lang)} {fmt.percent(target.iloc[0])}",
             annotation_position="top",
         )
     low = max(0.0, float(df["value"].min(skipna=True)) - 0.1)
@@ -159,7 +160,7 @@ def assessment_ranks(df: pd.DataFrame, lang: str, units: int = 8) -> go.Figure:
             mode="lines+markers",
             name=str(item),
             line={"color": SERIES_COLORS[i % len(SERIES_COLORS)], "width": 2},
-            hovertemplate=hover([f"<b>{item}</b>", "%{x|%Y-%m}", ("#%{y}" if lang == "en" else "第%{y}名")]),
+            hovertemplate=hover([f"<b>{item}</b>", "%{x|%Y-%m}", t("fig.ov.rank_hover", lang)]),
         )
     fig.update_layout(
         yaxis={"autorange": "reversed", "dtick": 1, "range": [units + 0.5, 0.5]},

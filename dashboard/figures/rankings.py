@@ -23,13 +23,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from dashboard import format as fmt
 from dashboard.figures.theme import (
     NEUTRAL,
     STATUS_COLORS,
     empty_figure,
     hover,
-    is_missing,
     new_figure,
+    tint,
     town_color,
     town_label,
 )
@@ -37,7 +38,7 @@ from dashboard.i18n import t
 
 DISTRICT_COLOR = "#1f5fa8"
 OTHER_UNIT_COLOR = "#b8c2cc"
-BAND_COLOR = "rgba(46, 157, 91, 0.12)"
+BAND_COLOR = tint(STATUS_COLORS["green"], 0.12)
 
 
 # --- words -------------------------------------------------------------------------------------------------------
@@ -60,27 +61,10 @@ def period_text(grain: str, start: dt.date | pd.Timestamp | str, lang: str = "zh
     raise ValueError(f"unknown grain {grain!r}")
 
 
-def fmt_value(value: object, kind: str, lang: str = "zh", unit_zh: str = "件") -> str:
-    """A rate as 93.1%, a count as 3 处 / 3; an em dash when missing."""
-    if is_missing(value) or value is pd.NA:
-        return "—"
-    x = float(value)  # type: ignore[arg-type]
-    if kind == "rate":
-        return f"{x * 100:.1f}%"
-    text = f"{x:,.0f}" if x == round(x) else f"{x:,.2f}"
-    return f"{text} {unit_zh}" if lang == "zh" else text
-
-
-def fmt_score(value: object, decimals: int = 3) -> str:
-    if is_missing(value) or value is pd.NA:
-        return "—"
-    return f"{float(value):.{decimals}f}"  # type: ignore[arg-type]
-
-
 def rank_change(change: object, prev: object, lang: str = "zh") -> tuple[str, str]:
     """(text, tone) of a rank change: ▲2 up, ▼1 down, — flat, · when there is no previous rank."""
-    if is_missing(change) or change is pd.NA:
-        return ("·" if is_missing(prev) or prev is pd.NA else "—"), "none"
+    if fmt.is_missing(change) or change is pd.NA:
+        return ("·" if fmt.is_missing(prev) or prev is pd.NA else "—"), "none"
     n = int(change)  # type: ignore[call-overload]
     if n > 0:
         return f"▲{n}", "up"
@@ -103,15 +87,14 @@ def bump_chart(df: pd.DataFrame, *, item: str | None = None, lang: str = "zh", t
     ``df``: period_start, label, item, unit_code, unit_name, is_district, score, rank, units. ``customdata`` of
     every point: unit_code, period label, score, units.
     """
-    title = t("rankings.fig.bump_title", lang)
     if df.empty:
-        return empty_figure(lang, title=title)
+        return empty_figure(lang)
     item = item if item is not None and item in set(df["item"]) else str(df["item"].iloc[0])
     d = df[df["item"] == item].sort_values(["period_start", "rank"])
     if d.empty:
-        return empty_figure(lang, title=title)
+        return empty_figure(lang)
     units = int(d["units"].max())
-    fig = new_figure(title, drill="unit_code")
+    fig = new_figure(drill="unit_code")
     x0, x1 = d["period_start"].min(), d["period_start"].max()
     fig.add_shape(type="rect", xref="paper", x0=0, x1=1, yref="y", y0=0.5, y1=target_rank + 0.5,
                   fillcolor=BAND_COLOR, line_width=0, layer="below")
@@ -178,15 +161,14 @@ def waterfall(wf: pd.DataFrame, *, total: float | Decimal, lang: str = "zh", dec
               total_label: str | None = None) -> go.Figure:
     """The contributions (``Explanation.waterfall()``: key, label_zh, label_en, amount, start, end, …) and the
     total they add up to as a last bar. Bars are coloured by the status of each contribution when it has one."""
-    title = t("rankings.fig.waterfall_title", lang)
     if wf.empty:
-        return empty_figure(lang, message=t("rankings.fig.no_parts", lang), title=title)
+        return empty_figure(lang, message=t("rankings.fig.no_parts", lang))
     width = max(6, 60 // (len(wf) + 1)) * (3 if lang == "en" else 2) // 2
     labels = [wrap(str(x), width) for x in (wf["label_en"] if lang == "en" else wf["label_zh"])]
     amounts = [float(a) for a in wf["amount"]]
     total_name = total_label or t("rankings.fig.total", lang)
     texts = [_dec_text(a, decimals) for a in amounts] + [_dec_text(total, decimals, sign=False)]
-    fig = new_figure(title)
+    fig = new_figure()
     fig.add_waterfall(
         x=[*labels, total_name], y=[*amounts, float(total)], measure=["relative"] * len(amounts) + ["total"],
         text=texts, textposition="outside", cliponaxis=False,
@@ -212,10 +194,9 @@ def per_size_bars(df: pd.DataFrame, *, indicator: str, lang: str = "zh", unit: s
                   highlight: tuple[str, ...] = ()) -> go.Figure:
     """One indicator's volume per town (``scoring.per_size`` rows of one period): raw, per 10k residents, per
     100 road-km side by side, towns in the same order (largest raw volume first)."""
-    title = t("rankings.fig.fair_title", lang)
     d = df[df["indicator"] == indicator] if not df.empty else df
     if d.empty or d["volume"].fillna(0).sum() == 0:
-        return empty_figure(lang, message=t("rankings.fig.fair_empty", lang), title=title)
+        return empty_figure(lang, message=t("rankings.fig.fair_empty", lang))
     d = d.sort_values(["volume", "town_sort" if "town_sort" in d else "town_code"], ascending=[True, False])
     names = [town_label(c, n, lang) for c, n in zip(d["town_code"], d.get("town_name", d["town_code"]), strict=True)]
     panels = [("volume", t("rankings.fig.raw", lang), ",.0f"),
@@ -223,15 +204,15 @@ def per_size_bars(df: pd.DataFrame, *, indicator: str, lang: str = "zh", unit: s
               ("volume_per_100km", t("rankings.fig.per_100km", lang), ",.1f")]
     fig = make_subplots(rows=1, cols=3, shared_yaxes=True, subplot_titles=[p[1] for p in panels],
                         horizontal_spacing=0.04)
-    fig.update_layout(template=new_figure().layout.template, title_text=title, meta={"drill": "town_code"})
+    fig.update_layout(template=new_figure().layout.template, meta={"drill": "town_code"})
     colors = [town_color(c) if not highlight or c in highlight else OTHER_UNIT_COLOR for c in d["town_code"]]
-    for i, (col, name, fmt) in enumerate(panels, start=1):
+    for i, (col, name, spec) in enumerate(panels, start=1):
         values = d[col].astype(float)
         fig.add_bar(
             x=values, y=names, orientation="h", name=name, marker_color=colors, row=1, col=i,
-            text=[("—" if math.isnan(v) else format(v, fmt)) for v in values], textposition="auto",
+            text=[("—" if math.isnan(v) else format(v, spec)) for v in values], textposition="auto",
             customdata=list(d["town_code"]), showlegend=False,
-            hovertemplate=hover(["%{y}", f"{name}: %{{x:{fmt}}} {unit}".rstrip()]),
+            hovertemplate=hover(["%{y}", f"{name}: %{{x:{spec}}} {unit}".rstrip()]),
         )
     fig.update_annotations(font_size=13)
     fig.update_layout(margin={"l": 90, "r": 16, "t": 64, "b": 32}, bargap=0.25)

@@ -8,49 +8,22 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import format as fmt
 from dashboard.figures.theme import (
     SERIES_COLORS,
     STATUS_COLORS,
     common,
     empty_figure,
-    fmt_number,
     hover,
-    label,
     new_figure,
     town_color,
     town_label,
 )
-
-LABELS: dict[str, dict[str, str]] = {
-    "zh": {
-        "roster_title": "清雪力量（截至{d}）", "personnel": "人员", "machines": "机械",
-        "types_title": "清雪机械构成（截至{d}）", "readiness_title": "每百公里责任路段机械数（截至{d}）",
-        "per_100km": "台/百公里", "road_km": "责任路段", "reserves_title": "融雪剂储备（截至{d}）",
-        "deicer": "融雪剂储备",
-        "events_title": "降雪作业出动情况", "reopen_title": "主干道恢复通行用时", "person_times": "出动人次",
-        "machine_times": "出动机械台次", "median_reopen": "恢复通行用时（中位）", "mean_reopen": "平均用时",
-        "max_reopen": "最长用时", "events": "作业次数", "towns": "涉及镇街", "snowfall": "最大降雪量",
-        "deicer_used": "融雪剂", "swept": "清扫面积", "unit_m2_10k": "万㎡",
-        "no_roster": "截至所选日期尚无清雪力量台账",
-    },
-    "en": {
-        "roster_title": "Snow-clearing force (as of {d})", "personnel": "Personnel", "machines": "Machines",
-        "types_title": "Machines by type (as of {d})", "readiness_title": "Machines per 100 km of roads (as of {d})",
-        "per_100km": "machines / 100 km", "road_km": "Roads", "reserves_title": "De-icer reserves (as of {d})",
-        "deicer": "De-icer reserve", "events_title": "Snow operations: deployment", "reopen_title":
-        "Time to reopen main roads", "person_times": "Person-times", "machine_times": "Machine-times",
-        "median_reopen": "Time to reopen (median)", "mean_reopen": "Mean", "max_reopen": "Longest",
-        "events": "Operations", "towns": "Towns", "snowfall": "Max snowfall", "deicer_used": "De-icer",
-        "swept": "Area swept", "unit_m2_10k": "10k m²", "no_roster": "No roster on or before the chosen date",
-    },
-}
-MACHINE_EN = {"滚雪刷": "Snow brush", "推雪铲": "Snow plough", "铲雪车": "Snow shovel truck", "撒布机": "Spreader",
-              "装载机": "Loader", "多功能拖拉机": "Multi-purpose tractor", "清运车": "Haul truck",
-              "扬雪机": "Snow blower"}
+from dashboard.i18n import t, value_label
 
 
 def _l(key: str, lang: str) -> str:
-    return label(LABELS, key, lang)
+    return t(f"fig.sn.{key}", lang)
 
 
 def _as_of(df: pd.DataFrame) -> str:
@@ -65,9 +38,9 @@ def _names(df: pd.DataFrame, lang: str) -> list[str]:
 def roster_by_unit(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """Personnel (left axis, 人) and machines (right axis, 台) per town or unit, from the roster in force."""
     if df.empty:
-        return empty_figure(lang, _l("no_roster", lang), title=_l("roster_title", lang).format(d="—"))
+        return empty_figure(lang, _l("no_roster", lang))
     people, machines = common("people", lang), common("machines", lang)
-    fig = new_figure(_l("roster_title", lang).format(d=_as_of(df)), drill="unit_key")
+    fig = new_figure(drill="unit_key")
     x = _names(df, lang)
     custom = list(zip(df["unit_key"], df["personnel"], df["machines"], strict=True))
     tmpl = hover(["%{x}", f"{_l('personnel', lang)}: %{{customdata[1]:,}} {people}",
@@ -85,13 +58,13 @@ def roster_by_unit(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
 def machines_by_type(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """Machines per town or unit, stacked by machine type."""
     if df.empty:
-        return empty_figure(lang, _l("no_roster", lang), title=_l("types_title", lang).format(d="—"))
+        return empty_figure(lang, _l("no_roster", lang))
     machines = common("machines", lang)
-    fig = new_figure(_l("types_title", lang).format(d=_as_of(df)), drill="unit_key")
+    fig = new_figure(drill="unit_key")
     units = df.sort_values(["unit_sort", "unit_key"]).drop_duplicates("unit_key")
     names = dict(zip(units["unit_key"], _names(units, lang), strict=True))
     for i, (mtype, part) in enumerate(df.groupby("machine_type", sort=True)):
-        name = MACHINE_EN.get(str(mtype), str(mtype)) if lang == "en" else str(mtype)
+        name = value_label("machine_type", mtype, lang)
         fig.add_bar(x=[names[k] for k in part["unit_key"]], y=part["machines"], name=name,
                     marker_color=SERIES_COLORS[i % len(SERIES_COLORS)],
                     customdata=[[k, mtype] for k in part["unit_key"]],
@@ -105,10 +78,10 @@ def readiness(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """Machines per 100 km of roads per town or unit (``roster_by_unit``), the district average as a line."""
     d = df.dropna(subset=["machines_per_100km"]) if not df.empty else df
     if d.empty:
-        return empty_figure(lang, _l("no_roster", lang), title=_l("readiness_title", lang).format(d="—"))
+        return empty_figure(lang, _l("no_roster", lang))
     km, machines, people = common("km", lang), common("machines", lang), common("people", lang)
-    fig = new_figure(_l("readiness_title", lang).format(d=_as_of(d)), drill="unit_key")
-    custom = [[k, int(m), fmt_number(r, km, 1), fmt_number(p, f"{people}/100 {km}", 1)]
+    fig = new_figure(drill="unit_key")
+    custom = [[k, int(m), fmt.number(r, km, 1), fmt.number(p, f"{people}/100 {km}", 1)]
               for k, m, r, p in zip(d["unit_key"], d["machines"], d["road_km_ref"], d["personnel_per_100km"],
                                     strict=True)]
     fig.add_bar(x=_names(d, lang), y=d["machines_per_100km"], customdata=custom,
@@ -127,9 +100,9 @@ def reserves(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """De-icer reserves (吨) per town or unit (``roster_by_unit``)."""
     d = df.dropna(subset=["deicer_t"]) if not df.empty else df
     if d.empty:
-        return empty_figure(lang, _l("no_roster", lang), title=_l("reserves_title", lang).format(d="—"))
+        return empty_figure(lang, _l("no_roster", lang))
     tons = common("tons", lang)
-    fig = new_figure(_l("reserves_title", lang).format(d=_as_of(d)), drill="unit_key")
+    fig = new_figure(drill="unit_key")
     fig.add_bar(x=_names(d, lang), y=d["deicer_t"], customdata=[[k] for k in d["unit_key"]],
                 marker_color=[town_color(k) for k in d["unit_key"]],
                 hovertemplate=hover(["%{x}", f"{_l('deicer', lang)}: %{{y:,.1f}} {tons}"]))
@@ -139,14 +112,13 @@ def reserves(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
 
 def event_trend(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """Person-times and machine-times per period (bars) and the median time to reopen main roads (line)."""
-    title = _l("events_title", lang)
     if df.empty:
-        return empty_figure(lang, title=title)
+        return empty_figure(lang)
     hours, tons = common("hours", lang), common("tons", lang)
-    fig = new_figure(title, drill="period")
-    custom = [[pd.Timestamp(p).date().isoformat(), int(e), int(t), fmt_number(dc, tons, 1),
-               fmt_number(None if pd.isna(s) else s / 10000, _l("unit_m2_10k", lang), 1),
-               fmt_number(mx, hours, 1)]
+    fig = new_figure(drill="period")
+    custom = [[pd.Timestamp(p).date().isoformat(), int(e), int(t), fmt.number(dc, tons, 1),
+               fmt.number(None if pd.isna(s) else s / 10000, _l("unit_m2_10k", lang), 1),
+               fmt.number(mx, hours, 1)]
               for p, e, t, dc, s, mx in zip(df["period"], df["events"], df["towns"], df["deicer_t"],
                                             df["swept_area_m2"], df["max_reopen_hours"], strict=True)]
     detail = [f"{_l('events', lang)}: %{{customdata[1]:,}} · {_l('towns', lang)}: %{{customdata[2]:,}}",
@@ -166,14 +138,13 @@ def event_trend(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
 
 def events_by_town(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """Mean and longest time to reopen main roads per town, with the deployment in the hover."""
-    title = _l("reopen_title", lang)
     d = df.dropna(subset=["mean_reopen_hours"]) if not df.empty else df
     if d.empty:
-        return empty_figure(lang, title=title)
+        return empty_figure(lang)
     hours = common("hours", lang)
     names = [town_label(c, n, lang) for c, n in zip(d["town_code"], d["town_name"], strict=True)]
     custom = list(zip(d["town_code"], d["events"], d["person_times"], d["machine_times"], strict=True))
-    fig = new_figure(title, drill="town_code")
+    fig = new_figure(drill="town_code")
     fig.add_bar(x=names, y=d["mean_reopen_hours"], name=_l("mean_reopen", lang), customdata=custom,
                 marker_color=[town_color(c) for c in d["town_code"]],
                 hovertemplate=hover(["%{x}", f"{_l('mean_reopen', lang)}: %{{y:,.1f}} {hours}",

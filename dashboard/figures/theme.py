@@ -1,5 +1,6 @@
 """The dashboard's plotly look: the "kpi" template (and "kpi_dark" for the wall screen), fixed colours
-per town and per status, shared labels in 简体中文 and English, and the no-data figure.
+per town and per status (the status colours also as CSS variables), and the no-data figure; its words (``common``) come
+from the i18n catalogue (``fig.common.*``).
 
 Importing this module registers the templates with ``plotly.io.templates``. Town colours follow the
 order of ``warehouse/reference/towns.csv`` (the reference data, read once), so a town keeps its colour
@@ -9,8 +10,7 @@ on every chart and page.
 from __future__ import annotations
 
 import csv
-import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -18,6 +18,7 @@ from importlib import resources
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from dashboard.i18n import t
 from warehouse.rules import status as status_rule
 
 FONT_FAMILY = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
@@ -32,30 +33,9 @@ _TOWN_PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2
 _OTHER_PALETTE = ("#8c8c8c", "#6b6ecf", "#17becf", "#bcbd22", "#7f7f7f")
 SERIES_COLORS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#ff9da6", "#9d755d")
 
-COMMON: dict[str, dict[str, str]] = {
-    "zh": {
-        "no_data": "暂无数据", "no_data_hint": "所选时间和镇街范围内没有记录", "district": "全区",
-        "target": "目标", "town": "镇街", "month": "月份", "period": "时间", "cases": "件", "sites": "处",
-        "m2": "㎡", "people": "人", "machines": "台", "tons": "吨", "hours": "小时", "days": "天",
-        "km": "公里", "person_times": "人次", "machine_times": "台次", "unknown": "（未注明）",
-    },
-    "en": {
-        "no_data": "No data", "no_data_hint": "Nothing recorded for the chosen dates and towns", "district": "District",
-        "target": "Target", "town": "Town", "month": "Month", "period": "Period", "cases": "cases",
-        "sites": "sites", "m2": "m²", "people": "people", "machines": "machines", "tons": "t", "hours": "h",
-        "days": "days", "km": "km", "person_times": "person-times", "machine_times": "machine-times",
-        "unknown": "(not given)",
-    },
-}
-
-
-def label(labels: Mapping[str, Mapping[str, str]], key: str, lang: str) -> str:
-    """``labels[lang][key]``, falling back to Chinese, then to the key itself."""
-    return labels.get(lang, {}).get(key) or labels["zh"].get(key) or key
-
 
 def common(key: str, lang: str) -> str:
-    return label(COMMON, key, lang)
+    return t(f"fig.common.{key}", lang)
 
 
 @dataclass(frozen=True)
@@ -93,24 +73,20 @@ def town_label(code: str | None, name: str | None, lang: str) -> str:
     return name or code or common("unknown", lang)
 
 
+def tint(color: str, alpha: float) -> str:
+    """``#2e9d5b`` at ``alpha`` opacity as ``rgba(46, 157, 91, 0.12)`` (bands and fills of a status colour)."""
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, {alpha:g})"
+
+
+def css_variables() -> str:
+    """The status colours as CSS custom properties (``--kpi-green`` …, ``--kpi-neutral``) for the stylesheets."""
+    colors = {**STATUS_COLORS, "neutral": NEUTRAL}
+    return ":root {\n" + "".join(f"  --kpi-{name}: {color};\n" for name, color in colors.items()) + "}\n"
+
+
 def status_color(status: str | None) -> str:
     return STATUS_COLORS.get(status or "", NEUTRAL)
-
-
-def is_missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def fmt_number(value: object, unit: str = "", digits: int = 0) -> str:
-    """``1,234 件`` / ``12.5 小时``; an em dash when missing."""
-    if is_missing(value):
-        return "—"
-    text = f"{float(value):,.{digits}f}" if digits else f"{round(float(value)):,}"
-    return f"{text} {unit}".strip()
-
-
-def fmt_pct(value: object, digits: int = 1) -> str:
-    return "—" if is_missing(value) else f"{float(value) * 100:.{digits}f}%"
 
 
 def hover(lines: Iterable[str]) -> str:

@@ -10,64 +10,26 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import format as fmt
 from dashboard.figures.theme import (
     NEUTRAL,
     STATUS_COLORS,
     TARGET_COLOR,
     common,
     empty_figure,
-    fmt_number,
-    fmt_pct,
     hover,
-    is_missing,
-    label,
     new_figure,
     status_color,
     town_color,
     town_label,
 )
+from dashboard.i18n import paren, t, value_color, value_label
 
-LABELS: dict[str, dict[str, str]] = {
-    "zh": {
-        "volume_title": "案件量趋势", "reported": "上报数", "filed": "立案数", "closed": "结案数",
-        "void_count": "作废数",
-        "pareto_title": "立案数前列小类（帕累托）", "cum_share": "累计占比", "heatmap_title": "镇街 × 类别 立案数",
-        "category": "类别", "community": "社区", "grid": "网格", "channel_title": "案件来源构成",
-        "funnel_title": "案件流转漏斗", "median_hours": "中位用时", "mean_hours": "平均用时",
-        "from_previous": "（较上一环节）", "perf_title_on_time_rate": "各镇街按期结案率",
-        "perf_title_close_rate": "各镇街结案率", "perf_title_rework_rate": "各镇街返工率",
-        "on_time_rate": "按期结案率", "close_rate": "结案率", "rework_rate": "返工率", "due": "应结案数",
-        "on_time": "按期结案数", "closed_due": "已结案数", "reworked": "返工案件数", "small_sample": "样本过少",
-        "area_title": "分区域案件量", "open_count": "未结案数", "share": "占比",
-        "week_of": "{d} 当周", "month_fmt": "{y}年{m}月", "quarter_fmt": "{y}年第{q}季度", "year_fmt": "{y}年",
-    },
-    "en": {
-        "volume_title": "Case volume", "reported": "Reported", "filed": "Filed", "closed": "Closed",
-        "void_count": "Voided", "pareto_title": "Top minor categories (Pareto, filed cases)",
-        "cum_share": "Cumulative share", "heatmap_title": "Filed cases by town and category",
-        "category": "Category", "community": "Community", "grid": "Grid", "channel_title": "Cases by source channel",
-        "funnel_title": "Case lifecycle funnel", "median_hours": "Median time", "mean_hours": "Mean time",
-        "from_previous": " (from the previous stage)", "perf_title_on_time_rate": "On-time closure rate by town",
-        "perf_title_close_rate": "Closure rate by town", "perf_title_rework_rate": "Rework rate by town",
-        "on_time_rate": "On-time closure rate", "close_rate": "Closure rate", "rework_rate": "Rework rate",
-        "due": "Cases due", "on_time": "Closed on time", "closed_due": "Closed", "reworked": "Reworked",
-        "small_sample": "too few cases", "area_title": "Cases by area", "open_count": "Open", "share": "Share",
-        "week_of": "week of {d}", "month_fmt": "{m}/{y}", "quarter_fmt": "Q{q} {y}", "year_fmt": "{y}",
-    },
-}
-STAGE_EN = {"上报": "Reported", "立案": "Filed", "派遣": "Dispatched", "处置": "Handled", "核查": "Verified",
-            "结案": "Closed"}
-CHANNEL_EN = {"监督员上报": "Inspectors", "公众举报": "Public reports", "12345热线": "12345 hotline",
-              "视频AI": "Video AI", "领导交办": "Leaders' assignments"}
-CHANNEL_COLORS = {"监督员上报": "#4c78a8", "公众举报": "#f58518", "12345热线": "#54a24b", "视频AI": "#b279a2",
-                  "领导交办": "#e45756"}
-MAJOR_EN = {"市容环境": "Cityscape", "宣传广告": "Advertising", "施工管理": "Construction", "街面秩序": "Street order",
-            "其他事项": "Other"}
 _NUM_COUNTS = {"on_time_rate": "on_time", "close_rate": "closed_due", "rework_rate": "reworked"}
 
 
 def _l(key: str, lang: str) -> str:
-    return label(LABELS, key, lang)
+    return t(f"fig.vi.{key}", lang)
 
 
 def period_label(value: object, grain: str, lang: str) -> str:
@@ -86,14 +48,13 @@ def _iso(values: pd.Series) -> list[str]:
 
 def volume_trend(df: pd.DataFrame, *, lang: str = "zh", grain: str = "month") -> go.Figure:
     """Reported, filed and closed cases per period (bars for filed, lines for the others)."""
-    title = _l("volume_title", lang)
     if df.empty:
-        return empty_figure(lang, title=title)
-    fig = new_figure(title, drill="period")
+        return empty_figure(lang)
+    fig = new_figure(drill="period")
     unit = common("cases", lang)
     custom = list(zip(_iso(df["period"]), [period_label(p, grain, lang) for p in df["period"]], strict=True))
     for key, kind, color in (("filed", "bar", "#4c78a8"), ("reported", "line", "#f58518"),
-                             ("closed", "line", "#54a24b"), ("void_count", "line", "#9aa0a6")):
+                             ("closed", "line", "#54a24b"), ("void_count", "line", STATUS_COLORS["grey"])):
         name = _l(key, lang)
         tmpl = hover(["%{customdata[1]}", f"{name}: %{{y:,}} {unit}"])
         if kind == "bar":
@@ -109,16 +70,15 @@ def volume_trend(df: pd.DataFrame, *, lang: str = "zh", grain: str = "month") ->
 
 def category_pareto(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """Filed cases per minor category, biggest first, with the cumulative share on a second axis."""
-    title = _l("pareto_title", lang)
     if df.empty:
-        return empty_figure(lang, title=title)
-    fig = new_figure(title, drill="category")
+        return empty_figure(lang)
+    fig = new_figure(drill="category")
     unit = common("cases", lang)
-    majors = [MAJOR_EN.get(m, m) if lang == "en" else m for m in df["major_category"]]
-    custom = list(zip(df["minor_category"], majors, (fmt_pct(s) for s in df["share"]), strict=True))
+    majors = [value_label("major_category", m, lang) for m in df["major_category"]]
+    custom = list(zip(df["minor_category"], majors, (fmt.percent(s) for s in df["share"]), strict=True))
     fig.add_bar(x=df["minor_category"], y=df["cases"], name=_l("filed", lang), marker_color=NEUTRAL,
                 customdata=custom,
-                hovertemplate=hover(["%{x}（%{customdata[1]}）" if lang == "zh" else "%{x} (%{customdata[1]})",
+                hovertemplate=hover(["%{x}" + paren("%{customdata[1]}", lang),
                                      f"{_l('filed', lang)}: %{{y:,}} {unit}",
                                      f"{_l('share', lang)}: %{{customdata[2]}}"]))
     fig.add_scatter(x=df["minor_category"], y=df["cum_share"], name=_l("cum_share", lang), yaxis="y2",
@@ -131,17 +91,16 @@ def category_pareto(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
 
 def town_category_heatmap(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """Filed cases per area (town, or community inside a town) × category."""
-    title = _l("heatmap_title", lang)
     if df.empty:
-        return empty_figure(lang, title=title)
+        return empty_figure(lang)
     areas = df.sort_values(["area_sort", "area_key"]).drop_duplicates("area_key")
     cats = sorted(df["category"].unique())
     z = df.pivot_table(index="area_key", columns="category", values="cases", aggfunc="sum", fill_value=0)
     z = z.reindex(index=list(areas["area_key"]), columns=cats, fill_value=0)
     names = [town_label(k, n, lang) for k, n in zip(areas["area_key"], areas["area_name"], strict=True)]
-    cat_names = [MAJOR_EN.get(c, c) if lang == "en" else c for c in cats]
+    cat_names = [value_label("major_category", c, lang) for c in cats]
     custom = [[[k, c] for c in cats] for k in areas["area_key"]]
-    fig = new_figure(title, drill="area_key")
+    fig = new_figure(drill="area_key")
     unit = common("cases", lang)
     fig.add_heatmap(z=z.to_numpy(), x=cat_names, y=names, customdata=custom, colorscale="Blues",
                     colorbar={"title": {"text": unit}},
@@ -152,18 +111,18 @@ def town_category_heatmap(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
 
 def channel_mix(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """Reported cases by source channel (a ring, fixed colour per channel)."""
-    title = _l("channel_title", lang)
     if df.empty or df["reported"].sum() == 0:
-        return empty_figure(lang, title=title)
-    fig = new_figure(title, drill="channel")
+        return empty_figure(lang)
+    fig = new_figure(drill="channel")
     unit = common("cases", lang)
-    names = [CHANNEL_EN.get(c, c) if lang == "en" else c for c in df["channel"]]
+    names = [value_label("channel", c, lang) for c in df["channel"]]
     custom = list(zip(df["channel"], df["filed"], df["void_count"], strict=True))
     fig.add_pie(labels=names, values=df["reported"], hole=0.55, sort=False, direction="clockwise",
-                marker_colors=[CHANNEL_COLORS.get(c, "#9aa0a6") for c in df["channel"]], customdata=custom,
+                marker_colors=[value_color("channel", c, STATUS_COLORS["grey"]) for c in df["channel"]],
+                customdata=custom,
                 textinfo="label+percent",
-                hovertemplate=hover(["%{label}", f"{_l('reported', lang)}: %{{value:,}} {unit}（%{{percent}}）"
-                                     if lang == "zh" else f"{_l('reported', lang)}: %{{value:,}} {unit} (%{{percent}})",
+                hovertemplate=hover(["%{label}",
+                                     f"{_l('reported', lang)}: %{{value:,}} {unit}" + paren("%{percent}", lang),
                                      f"{_l('filed', lang)}: %{{customdata[1]:,}} {unit}",
                                      f"{_l('void_count', lang)}: %{{customdata[2]:,}} {unit}"]))
     fig.update_layout(showlegend=False)
@@ -172,15 +131,14 @@ def channel_mix(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
 
 def lifecycle_funnel(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     """上报→立案→派遣→处置→核查→结案: cases reaching each stage, with median hours from the previous one."""
-    title = _l("funnel_title", lang)
     if df.empty or df["cases"].fillna(0).sum() == 0:
-        return empty_figure(lang, title=title)
-    fig = new_figure(title, drill="stage")
+        return empty_figure(lang)
+    fig = new_figure(drill="stage")
     unit, hours = common("cases", lang), common("hours", lang)
-    names = [STAGE_EN.get(s, s) if lang == "en" else s for s in df["stage"]]
-    med = [fmt_number(v, hours, 1) for v in df["median_hours"]]
-    mean = [fmt_number(v, hours, 1) for v in df["mean_hours"]]
-    text = [f"{n:,} {unit}" + ("" if is_missing(m) else f" · {fmt_number(m, hours, 1)}")
+    names = [value_label("stage", s, lang) for s in df["stage"]]
+    med = [fmt.number(v, hours, 1) for v in df["median_hours"]]
+    mean = [fmt.number(v, hours, 1) for v in df["mean_hours"]]
+    text = [f"{n:,} {unit}" + ("" if fmt.is_missing(m) else f" · {fmt.number(m, hours, 1)}")
             for n, m in zip(df["cases"], df["median_hours"], strict=True)]
     fig.add_funnel(y=names, x=df["cases"], text=text, textinfo="text", customdata=list(zip(df["stage"], med, mean,
                                                                                        strict=True)),
@@ -195,21 +153,20 @@ def town_performance(df: pd.DataFrame, *, lang: str = "zh", metric: str = "on_ti
     """One rate per town (on_time_rate, close_rate or rework_rate), coloured by status, against its target."""
     if metric not in _NUM_COUNTS:
         raise ValueError(f"metric must be one of {tuple(_NUM_COUNTS)}, not {metric!r}")
-    title = _l(f"perf_title_{metric}", lang)
     if df.empty or df["due"].fillna(0).sum() == 0:
-        return empty_figure(lang, title=title)
+        return empty_figure(lang)
     key = metric.removesuffix("_rate")
     status_col = {"on_time": "on_time_status", "close": "close_status", "rework": "rework_status"}[key]
     target_col = f"target_{metric}"
     names = [town_label(c, n, lang) for c, n in zip(df["town_code"], df["town_name"], strict=True)]
     unit = common("cases", lang)
     custom = [
-        [code, fmt_pct(rate), int(num), int(due), fmt_pct(tgt),
+        [code, fmt.percent(rate), int(num), int(due), fmt.percent(tgt),
          _l("small_sample", lang) if status == "grey" else ""]
         for code, rate, num, due, tgt, status in zip(df["town_code"], df[metric], df[_NUM_COUNTS[metric]], df["due"],
                                                      df[target_col], df[status_col], strict=True)
     ]
-    fig = new_figure(title, drill="town_code")
+    fig = new_figure(drill="town_code")
     fig.add_bar(x=names, y=df[metric], name=_l(metric, lang), customdata=custom,
                 marker_color=[status_color(s) if isinstance(s, str) else town_color(c)
                               for s, c in zip(df[status_col], df["town_code"], strict=True)],
@@ -227,15 +184,14 @@ def town_performance(df: pd.DataFrame, *, lang: str = "zh", metric: str = "on_ti
 
 def area_breakdown(df: pd.DataFrame, *, lang: str = "zh", measure: str = "filed") -> go.Figure:
     """One drill level (towns, communities or grids) as bars of ``measure`` (filed, reported, due, open_count)."""
-    title = _l("area_title", lang)
     if df.empty:
-        return empty_figure(lang, title=title)
+        return empty_figure(lang)
     d = df.sort_values(["area_sort", measure], ascending=[True, False])
     names = [town_label(k, n, lang) if lv == "town" else n
              for k, n, lv in zip(d["area_key"], d["area_name"], d["level"], strict=True)]
     unit = common("cases", lang)
-    custom = list(zip(d["area_key"], d["level"], d["on_time_rate"].map(fmt_pct), strict=True))
-    fig = new_figure(title, drill="area_key")
+    custom = list(zip(d["area_key"], d["level"], d["on_time_rate"].map(fmt.percent), strict=True))
+    fig = new_figure(drill="area_key")
     fig.add_bar(x=names, y=d[measure], customdata=custom,
                 marker_color=[town_color(k) if lv == "town" else NEUTRAL
                               for k, lv in zip(d["area_key"], d["level"], strict=True)],

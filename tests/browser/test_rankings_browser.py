@@ -12,6 +12,7 @@ from selenium.common.exceptions import NoSuchElementException, StaleElementRefer
 from selenium.webdriver.common.by import By
 
 from dashboard.app import create_app
+from dashboard.ids import encode
 from tests.browser.conftest import console_errors, lcp, shot, viewport, visit, wait_ready
 
 # dash_duo stops its server thread by raising SystemExit in it; a request still in flight then dies with it.
@@ -65,7 +66,7 @@ def _open_drawer(duo: Any, town: str, subject: str) -> float:
     start = time.perf_counter()
     button.click()
     _wait(lambda: _drawer_open(duo))
-    _wait(lambda: duo.driver.find_elements(By.CSS_SELECTOR, "#rk-rows-grid .ag-row"))
+    _wait(lambda: duo.driver.find_elements(By.CSS_SELECTOR, ".rk-rows-grid .ag-row"))
     _wait(lambda: duo.driver.find_elements(By.CSS_SELECTOR, "#rk-ex-waterfall .main-svg"))
     return time.perf_counter() - start
 
@@ -115,7 +116,7 @@ def test_rank002_explain_drawer_adds_up(dash_duo: Any, browser_warehouse: Path, 
     # from the composite to one of its indicators: formula, numerator, denominator, exclusions, rows
     _explain_button(dash_duo, TOWN, "dcm.on_time_due_rate", "drawer").click()
     _wait(lambda: "按期结案率 =" in dash_duo.find_element("#rk-ex").text)
-    _wait(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, "#rk-rows-grid .ag-row"))
+    _wait(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, ".rk-rows-grid .ag-row"))
     text = dash_duo.find_element("#rk-ex").text
     assert "应结案数" in text and "缓办" in text
     _close_drawer(dash_duo)
@@ -123,7 +124,7 @@ def test_rank002_explain_drawer_adds_up(dash_duo: Any, browser_warehouse: Path, 
     badge = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#rk-city .rk-city-badge")[0]
     badge.click()
     _wait(lambda: _drawer_open(dash_duo))
-    _wait(lambda: len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "#rk-rows-grid .ag-row")) >= 2)
+    _wait(lambda: len(dash_duo.driver.find_elements(By.CSS_SELECTOR, ".rk-rows-grid .ag-row")) >= 2)
     assert "第一名得分" in dash_duo.find_element("#rk-ex").text
     _close_drawer(dash_duo)
     assert console_errors(dash_duo) == []
@@ -148,7 +149,7 @@ def test_rank003_period_mode_and_weights(dash_duo: Any, browser_warehouse: Path,
     _wait(lambda: "Town points" in dash_duo.find_element("#card-rk-league").text)
     wait_ready(dash_duo)
     assert len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "#rk-league tbody tr")) == 9
-    subject = "points:" + "数字城管".encode().hex()  # pages.rankings.points_subject (ids are ASCII)
+    subject = encode("points:数字城管")  # dashboard.ids: pattern ids carry any text
     shown = _explain_button(dash_duo, TOWN, subject).find_element(By.CSS_SELECTOR, ".rk-cell-main").text
     _open_drawer(dash_duo, TOWN, subject)
     amounts = [Decimal(e.text) for e in dash_duo.driver.find_elements(By.CSS_SELECTOR, "#rk-ex .rk-contrib-amount")]

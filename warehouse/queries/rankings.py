@@ -71,7 +71,7 @@ VILLAGE = view("fact_village_case", "order_no", "dispatched_at", "town_code", "v
 VIDEO = view("fact_video_ai_event", "event_no", "channel_no", "detected_at", "event_type", "town_code", "arrived_at",
              "handled_at")
 
-DEFAULT_TARGET_RANK = 2  # 争一保二
+DEFAULT_TARGET_RANK = target_rule.DEFAULT_RANK  # 争一保二
 
 
 def periods(grain: str, start: dt.date, end: dt.date | None = None) -> list[tuple[dt.date, dt.date]]:

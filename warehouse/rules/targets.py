@@ -10,7 +10,8 @@ For an indicator, a place (a town, or the whole district) and a date range ``sta
 4. the value is compared with ``due``: a count or amount target whose period is longer than the range is
    pro-rated by days (80 a year → 80 × 31 ÷ 365 for January); rates and ranks never are.
 
-A range that no target period covers has no target (status None). The /violations headline and its town bars,
+A range that no target period covers has no target (status None); the one default is the city assessment
+rank, ``DEFAULT_RANK`` (争一保二: second place). The /violations headline and its town bars,
 the overview tiles, the rankings and the city panel all use this rule: ``pick`` (Python) or ``target_sql``
 (a scalar subquery for SQLAlchemy queries; ``tests/test_rules_targets.py`` checks both agree).
 """
@@ -29,6 +30,7 @@ from warehouse.sql import view
 TARGET = view("mart_target", "indicator", "scope", "town_code", "is_district", "period_type", "period", "year",
               "period_start", "period_end", "target", "direction", "basis")
 PRORATED_KINDS = ("count", "amount")
+DEFAULT_RANK = 2  # the city assessment rank to hold when no assessment.rank target is set (争一保二)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,25 @@
+"""Cases demolished per month: the old stock and newly found ones."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from dashboard.charts import Chart, rows
+from dashboard.figures import demolitions as fd
+from dashboard.pagekit import PageContext
+from warehouse.queries import demolitions as qd
+
+
+def figure(ctx: PageContext) -> go.Figure:
+    return fd.monthly(ctx.wh.frame(qd.monthly(ctx.filters)), lang=ctx.lang, measure="count")
+
+
+CHART = Chart(
+    key="de.stock_new",
+    dim="period",
+    rows=rows.ledger_month(date_basis="demolished"),
+    figure=figure,
+    order=1,
+    width=6,
+    height=330,
+)

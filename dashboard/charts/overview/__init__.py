@@ -1,0 +1,1 @@
+"""The charts and tiles of the overview (/), one module each."""

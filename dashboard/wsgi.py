@@ -1,0 +1,18 @@
+"""The WSGI entry for real servers: ``gunicorn 'dashboard.wsgi:server'`` (or waitress, uWSGI, ...).
+
+``KPI_WAREHOUSE`` picks the warehouse (default ``data/warehouse.duckdb``); ``KPI_REFRESH_S`` the
+browser's freshness check interval in seconds (default 60). Each worker process builds its own app.
+"""
+
+from __future__ import annotations
+
+import os
+
+from dashboard.app import create_app
+from warehouse import store
+
+app = create_app(
+    store.warehouse_path(),  # KPI_WAREHOUSE, else the default
+    refresh_s=float(os.environ.get("KPI_REFRESH_S") or 60),
+)
+server = app.server
