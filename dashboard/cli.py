@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -29,20 +30,6 @@ def _print_json(data: object) -> None:
 
 # --- load ----------------------------------------------------------------------------------
 
-_WORDS = {  # CLI words of the load commands, Chinese first
-    "zh": {"failed": "失败", "skipped": "跳过", "loaded": "已载入", "rows_in": "读入", "loaded_n": "载入",
-           "rejected": "拒绝", "skipped_n": "跳过", "blank": "空白", "none_found": "未找到导出文件：",
-           "see_rejects": "查看被拒绝的行：", "when": "时间", "file": "文件", "source": "来源",
-           "status": "状态", "error": "错误", "row": "行", "column": "列", "value": "值", "reason": "原因"},
-    "en": {"failed": "FAILED", "skipped": "skipped", "loaded": "loaded", "rows_in": "rows in", "loaded_n": "loaded",
-           "rejected": "rejected", "skipped_n": "skipped", "blank": "blank", "none_found": "no export files found in ",
-           "see_rejects": "see the rejected rows with: ", "when": "when", "file": "file", "source": "source",
-           "status": "status", "error": "error", "row": "row", "column": "column", "value": "value",
-           "reason": "reason"},
-}
-_STATUS_ZH = {"loaded": "已载入", "failed": "失败", "skipped": "跳过"}
-
-
 def _text(*parts: tuple[str, str] | str):
     """A rich Text from plain strings and (text, style) pairs: file text is never read as markup."""
     from rich.text import Text
@@ -53,6 +40,7 @@ def _text(*parts: tuple[str, str] | str):
 def cmd_load(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from dashboard.i18n import t
     from etl.inputs import expand_paths
     from etl.load import load_files
     from etl.problems import shown
@@ -63,7 +51,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths]
     total = len(expand_paths(paths))
     if total == 0:
-        console.print(_text((_WORDS[lang]["none_found"], "red"), ", ".join(shown(p) for p in paths)))
+        console.print(_text((t("cli.none_found", lang), "red"), ", ".join(shown(p) for p in paths)))
         return 2
     progress = Progress(
         TextColumn("[bold]loading[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -85,22 +73,18 @@ def cmd_load(args: argparse.Namespace) -> int:
     rejected = sum(t.rows_rejected for t in result.tables)
     loaded = sum(t.rows_loaded for t in result.tables)
     rows_in = sum(t.rows_in for t in result.tables)
-    published = result.generation.name if result.generation else ("无" if lang == "zh" else "nothing")
-    if lang == "zh":
-        line = (f"{total} 个文件：读入 {rows_in:,} 行，载入 {loaded:,} 行，拒绝 {rejected:,} 行，"
-                f"{len(failed)} 个表失败；已发布 {published} → {shown(warehouse)}")
-    else:
-        line = (f"{total} file(s): {rows_in:,} rows in, {loaded:,} rows loaded, {rejected:,} rejected, "
-                f"{len(failed)} table(s) failed; published {published} → {shown(warehouse)}")
-    console.print(_text(line))
+    published = result.generation.name if result.generation else t("cli.nothing", lang)
+    console.print(_text(t("cli.load_summary", lang, files=total, rows_in=f"{rows_in:,}", loaded=f"{loaded:,}",
+                          rejected=f"{rejected:,}", failed=len(failed), published=published,
+                          warehouse=shown(warehouse))))
     if rejected:
-        console.print(_text(f"{_WORDS[lang]['see_rejects']}kpi rejects --warehouse {shown(warehouse)}"))
+        console.print(_text(f"{t('cli.see_rejects', lang)}kpi rejects --warehouse {shown(warehouse)}"))
     return 0 if result.ok else 1
 
 
 def _summary_line(t, lang: str = "zh"):
     """One line per table: source detected, rows in, loaded, rejected, skipped (or the error)."""
-    w = _WORDS[lang]
+    w = _words(lang)
     error = (t.error if lang == "zh" else t.error_en) or t.error or ""
     if t.status == "failed":
         counts = f" ({w['rows_in']} {t.rows_in:,})" if t.rows_in else ""
@@ -114,6 +98,13 @@ def _summary_line(t, lang: str = "zh"):
         f"  {t.label}: {t.source}, {w['rows_in']} {t.rows_in:,}, {w['loaded_n']} {t.rows_loaded:,}, "
         f"{w['rejected']} {t.rows_rejected:,}, {w['skipped_n']} {t.rows_skipped:,}{blank}",
     )
+
+
+def _words(lang: str) -> dict[str, str]:
+    """The command line's words (``cli.*`` in the catalogue) in one language, by their short names."""
+    from dashboard.i18n import CATALOGUE, t
+
+    return {key.removeprefix("cli."): t(key, lang) for key in CATALOGUE if key.startswith("cli.")}
 
 
 def _lang(args: argparse.Namespace) -> str:
@@ -135,14 +126,14 @@ def cmd_loads(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     lang = _lang(args)
-    w = _WORDS[lang]
+    w = _words(lang)
     table = Table(w["when"], w["file"], w["source"], w["rows_in"], w["loaded_n"], w["rejected"], w["skipped_n"],
                   w["status"], w["error"], "s")
     for r in rows:
         name = f"{r['file']}[{r['sheet']}]" if r["sheet"] else r["file"]
         error = (r["error"] if lang == "zh" else r["error_en"]) or r["error"] or ""
         skipped = f"{r['rows_skipped']}" + (f" ({w['blank']} {r['rows_blank']})" if r["rows_blank"] else "")
-        status = _STATUS_ZH.get(r["status"], r["status"]) if lang == "zh" else r["status"]
+        status = w.get(f"status.{r['status']}", r["status"])
         table.add_row(
             str(r["when"])[:19], _text(shown(name)), _text(r["source"] or ""), str(r["rows_in"]),
             str(r["rows_loaded"]), str(r["rows_rejected"]), skipped, status, _text(shown(error)),
@@ -153,6 +144,7 @@ def cmd_loads(args: argparse.Namespace) -> int:
 
 
 def cmd_rejects(args: argparse.Namespace) -> int:
+    from dashboard.i18n import t
     from etl.problems import shown
 
     rows = _query(
@@ -166,7 +158,7 @@ def cmd_rejects(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     lang = _lang(args)
-    w = _WORDS[lang]
+    w = _words(lang)
     table = Table(w["file"], w["row"], w["column"], w["value"], w["reason"])
     for r in rows:
         name = f"{r['file']}[{r['sheet']}]" if r["sheet"] else r["file"]
@@ -176,30 +168,34 @@ def cmd_rejects(args: argparse.Namespace) -> int:
                       _text(_reason(r["reason"], lang)))
     console = _console()
     console.print(table)
-    console.print(_text(f"{len(rows)} 个被拒绝的值" if lang == "zh" else f"{len(rows)} rejected value(s)"))
+    console.print(_text(t("cli.rejected_values", lang, n=len(rows))))
     return 0
 
 
-_REASONS_ZH = {
-    "required value missing": "缺少必填值", "not a date": "不是日期", "not a number": "不是数字",
-    "unknown town": "未知镇街", "unknown city unit": "未知区市", "expected 是 or 否": "应为 是 或 否",
-    "negative value": "不应为负数", "number out of range": "数字超出范围",
-    "undecodable bytes in the text": "文本含无法解码的字节",
+# Reject reasons are stored in English (etl/sqlgen.py); their catalogue keys, and the prefixes of those with values.
+_REASON_KEYS = {
+    "required value missing": "reject.missing", "not a date": "reject.not_date", "not a number": "reject.not_number",
+    "unknown town": "reject.unknown_town", "unknown city unit": "reject.unknown_unit",
+    "negative value": "reject.negative", "number out of range": "reject.out_of_range",
+    "undecodable bytes in the text": "reject.undecodable",
 }
+_REASON_PATTERNS = (
+    (re.compile(r"expected \S+ or \S+"), "reject.bool"),
+    (re.compile(r"date outside (?P<range>.+)"), "reject.date_range"),
+    (re.compile(r"value too long \(over (?P<limit>\S+) characters\)"), "reject.too_long"),
+    (re.compile(r"unexpected value \(expected (?P<allowed>.+)\)"), "reject.unexpected"),
+)
 
 
 def _reason(reason: str, lang: str) -> str:
-    """A reject reason in the chosen language (reasons are stored in English)."""
-    if lang != "zh":
-        return reason
-    if reason in _REASONS_ZH:
-        return _REASONS_ZH[reason]
-    if reason.startswith("date outside"):
-        return "日期超出范围（" + reason.removeprefix("date outside ").strip() + "）"
-    if reason.startswith("value too long"):
-        return "值过长（超过 " + reason.split("over ")[-1].split(" ")[0] + " 个字符）"
-    if reason.startswith("unexpected value (expected "):
-        return "取值不在允许范围（应为 " + reason.removeprefix("unexpected value (expected ").rstrip(")") + "）"
+    """A reject reason in the chosen language."""
+    from dashboard.i18n import t
+
+    if reason in _REASON_KEYS:
+        return t(_REASON_KEYS[reason], lang)
+    for pattern, key in _REASON_PATTERNS:
+        if m := pattern.fullmatch(reason):
+            return t(key, lang, **m.groupdict())
     return reason
 
 
