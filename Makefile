@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench mutate mutate-py mutate-sql clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,5 +27,19 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/kpi bench
 
+# Mutation testing, not part of `make test` (docs/TESTING.md). Time-boxed for a shared machine: the Python rule
+# functions below (override MUTANTS= for more, e.g. MUTANTS='etl.*'), and a sample of the mart SQL mutants.
+MUTANTS ?= "warehouse.rules.*" "etl.load.x__merge*" "etl.load.x__load_chunk*" "warehouse.store.x_alias_key*"
+SQL_MUTATE_ARGS ?= --sample 25 --budget 1200
+mutate: mutate-py mutate-sql
+
+mutate-py: $(STAMP)
+	$(BIN)/pip install --quiet -e ".[dev,mutation]"
+	$(BIN)/mutmut run --max-children 1 $(MUTANTS)
+	$(BIN)/mutmut results
+
+mutate-sql: $(STAMP)
+	$(BIN)/python -m tests.mutation.sql_mutate $(SQL_MUTATE_ARGS)
+
 clean:
-	rm -rf data bench artifacts .pytest_cache
+	rm -rf data bench artifacts .pytest_cache mutants

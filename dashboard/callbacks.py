@@ -310,7 +310,7 @@ def _explain(wh: Warehouse, key: str, state: ViewState) -> Any:
         row = wh.frame(q.kpi_totals(f, [key]))
         num = float(row["num"].iloc[0]) if not row.empty else 0.0
         den = float(row["den"].iloc[0]) if not row.empty and row["den"].notna().iloc[0] else None
-        value = ind.format(num / den if den else (None if ind.kind == "rate" else num), lang)
+        value = fmt.indicator(ind, num / den if den else (None if ind.kind == "rate" else num), lang)
         text = f"{fmt.number(num)} ÷ {fmt.number(den)} = {value}" if den is not None else value
         items.append(
             (

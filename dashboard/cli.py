@@ -15,7 +15,7 @@ from pathlib import Path
 import orjson
 
 from etl.sources import SOURCES_BY_NAME
-from warehouse import store
+from warehouse import assessment_list, store
 
 
 def _console():
@@ -45,6 +45,9 @@ def cmd_load(args: argparse.Namespace) -> int:
     from etl.load import load_files
     from etl.problems import shown
 
+    if args.dry_run:  # what `kpi sniff` says about every file found, nothing loaded
+        args.paths, args.lang, args.json = [str(p) for p in expand_paths(Path(p) for p in args.paths)], "zh", False
+        return cmd_sniff(args)
     console = _console()
     lang = _lang(args)
     warehouse = store.warehouse_path(args.warehouse)
@@ -213,6 +216,7 @@ def _query(args: argparse.Namespace, sql: str) -> list[dict]:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from dashboard import format as fmt
     from warehouse.report import REPORT_FIGURES, report
 
     con = store.connect_readonly(store.warehouse_path(args.warehouse))
@@ -227,9 +231,45 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     table = Table("key", "figure", str(args.year), "unit", title=f"{args.year} work-report figures")
     for fig in REPORT_FIGURES:
-        value = figures[fig.key]
-        shown = "—" if value is None else (f"{value:.1%}" if fig.is_rate else f"{value:,}")
+        shown = fmt.report(fig, figures[fig.key], "zh", with_unit=False)
         table.add_row(fig.key, fig.label_zh, shown, "" if fig.is_rate else fig.unit_zh)
+    _console().print(table)
+    return 0
+
+
+def cmd_sniff(args: argparse.Namespace) -> int:
+    """What a load would make of each file, without loading (etl/sniff.py)."""
+    from etl.sniff import render, sniff_file
+
+    reports = [r for path in args.paths for r in sniff_file(Path(path), args.source, args.lang)]
+    if args.json:
+        _print_json(reports)
+    else:
+        sys.stdout.write(render(reports, args.lang) + "\n")
+    return 0 if all(r.get("source") and not r.get("would_reject") for r in reports) else 1
+
+
+def cmd_assessment(args: argparse.Namespace) -> int:
+    """The loaded city assessment results (warehouse/assessment_list.py)."""
+    from warehouse.assessment_list import PeriodError, as_table, assessment_results
+
+    con = store.connect_readonly(store.warehouse_path(args.warehouse))
+    try:
+        rows = assessment_results(con, args.period, args.item)
+    except PeriodError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    finally:
+        con.close()
+    if args.json:
+        _print_json(rows)
+        return 0
+    from rich.table import Table
+
+    headings, lines = as_table(rows, args.lang)
+    table = Table(*headings)
+    for line in lines:
+        table.add_row(*line)
     _console().print(table)
     return 0
 
@@ -327,6 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="force the source instead of detecting it from the headers: " + ", ".join(SOURCES_BY_NAME))
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     with_lang(p)
+    p.add_argument("--dry-run", action="store_true", help="report what a load would do (as kpi sniff), load nothing")
     p.set_defaults(func=cmd_load)
 
     for name, func, text in (("loads", cmd_loads, "the load log"), ("rejects", cmd_rejects, "rejected rows")):
@@ -338,6 +379,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("sniff", help="what a load would make of files, without loading them")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--source", choices=sorted(SOURCES_BY_NAME))
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_sniff)
+
+    p = with_warehouse(sub.add_parser("assessment", help="the loaded city assessment results"))
+    p.add_argument("--period", help=assessment_list.PERIOD_HELP)
+    p.add_argument("--item", help=assessment_list.ITEM_HELP)
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_assessment)
 
     p = with_warehouse(sub.add_parser("migrate", help="upgrade a warehouse to the current schema"))
     p.set_defaults(func=cmd_migrate)

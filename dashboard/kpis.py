@@ -133,15 +133,3 @@ def additive(
         out[key] = kv
     return out
 
-
-def delta_text(now: float | None, before: float | None, kind: str) -> tuple[str, float | None]:
-    """'+3.2 pp' for rates, '+12.5%' for counts; '—' when there is nothing to compare."""
-    if now is None or before is None:
-        return "—", None
-    if kind == "rate":
-        d = (now - before) * 100
-        return f"{d:+.1f} pp", d
-    if before == 0:
-        return f"{now - before:+,.0f}", (now - before)
-    d = (now - before) / before
-    return f"{d:+.1%}", d

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from dashboard import format as fmt
 from dashboard.i18n import t
 from warehouse.indicators import ranking_view
 from warehouse.scoring import Explanation
@@ -32,7 +33,7 @@ def forecast_sentence(f: Any, lang: str = "zh") -> str:
     rest = "" if remaining is None else t("forecast.remaining", lang, n=remaining, unit=unit)
     message = str(get("message"))
     n = _int(get("needed")) if message == "forecast.needed" else _int(get("allowance"))
-    return t(message, lang, n=n, unit=unit, noun=noun, target=get("target_text"), rest=rest)
+    return t(message, lang, n=n, unit=unit, noun=noun, target=fmt.target(get("target"), str(get("kind"))), rest=rest)
 
 
 def formula_text(ex: Explanation, lang: str = "zh") -> str:

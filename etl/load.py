@@ -10,6 +10,7 @@ stops the rest of the batch. The generation is published only when the batch is 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import time
 import uuid
@@ -28,7 +29,9 @@ from etl.sources import SOURCES_BY_NAME, ColumnSpec, SourceSpec
 from etl.sqlgen import (
     LOOKUP_KINDS,
     MACROS,
+    absent_text,
     lit,
+    lookup_expression,
     problem_expression,
     typed_expression,
     version_expression,
@@ -90,7 +93,12 @@ def _alias_maps(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     maps: dict[str, list[str]] = {}
     for kind, alias, code in con.execute("SELECT kind, alias, code FROM ref_alias ORDER BY kind, alias").fetchall():
         maps.setdefault(kind, []).append(f"{lit(alias)}: {lit(code)}")
-    return {kind: "MAP {" + ", ".join(items) + "}" for kind, items in maps.items()}
+    result = {kind: "MAP {" + ", ".join(items) + "}" for kind, items in maps.items()}
+    # Towns named inside an address (双公示 publications have no 镇街 column): longest alias first.
+    towns = [a for (a,) in con.execute("SELECT alias FROM ref_alias WHERE kind = 'town' AND NOT regexp_matches(alias, "
+                                       "'^[0-9a-z]+$')").fetchall()]
+    result["town_pattern"] = "(" + "|".join(re.escape(a) for a in sorted(towns, key=len, reverse=True)) + ")"
+    return result
 
 
 def _unit_scale(col: ColumnSpec, header: str | None, context: dict[str, object]) -> int:
@@ -126,31 +134,48 @@ def _staging_sql(
     fold = ", ".join(f"trim(f{j}) AS t{j}" for j in mapped)
     typed: list[str] = []
     problems: list[str] = []
-    for col in spec.columns:
+    texts = {name: f"t{j}" for name, j in det.columns.items()}
+    defaults = det.variant.defaults if det.variant else {}
+    exprs: dict[str, str] = {}
+    for col in spec.columns:  # the typed value of every column, mapped or supplied otherwise (absent_text)
         j = det.columns.get(col.name)
-        if j is None:
-            title_value = det.context.get(col.from_title) if col.from_title else None
-            value = f"DATE {lit(str(title_value))}" if title_value else "NULL"
-            typed.append(f"{value}::{_sql_type(col)} AS {col.name}")
+        text = texts.get(col.name) or absent_text(col, texts, defaults, maps, det.context)
+        if text is None:
+            title_value = det.context.get(col.from_title) if col.from_title == "as_of" else None
+            exprs[col.name] = f"DATE {lit(str(title_value))}" if title_value else "NULL"
             continue
-        text = f"t{j}"
         scale = str(_unit_scale(col, det.headers.get(col.name), det.context))
         kind = LOOKUP_KINDS.get(col.kind)
-        lookup = f"({maps.get(kind, 'MAP {}')})[kpi_key({text})]" if kind else ""
+        lookup = lookup_expression(col.kind, text, maps) if kind else ""
         expr = typed_expression(col, text, lookup, scale, year)
         if col.town_of:  # a town under any alias is stored under its one name, so keys agree
             expr = f"coalesce(({maps.get('town_name', 'MAP {}')})[kpi_key({text})], {expr})"
-        if col.from_title and det.context.get(col.from_title):
-            expr = f"coalesce({expr}, DATE {lit(str(det.context[col.from_title]))})"
-        typed.append(f"{text} AS t_{col.name}, ({expr})::{_sql_type(col)} AS {col.name}")
+        if col.from_title == "as_of" and det.context.get("as_of"):
+            expr = f"coalesce({expr}, DATE {lit(str(det.context['as_of']))})"
+        exprs[col.name] = expr
+    for col in spec.columns:
+        j = det.columns.get(col.name)
+        expr = exprs[col.name]
+        if col.fallback:  # e.g. 立案日期, else 处罚决定日期
+            expr = f"coalesce(({expr})::{_sql_type(col)}, {', '.join(f'({exprs[f]})' for f in col.fallback)})"
+        if j is None:
+            typed.append(f"({expr})::{_sql_type(col)} AS {col.name}")
+            text = texts.get(col.name) or absent_text(col, texts, defaults, maps, det.context) or "NULL"
+        else:
+            text = f"t{j}"
+            typed.append(f"{text} AS t_{col.name}, ({expr})::{_sql_type(col)} AS {col.name}")
+            problem = _problem(col, replaced)
+            if problem:
+                problems.append(problem)
         if col.kind == "dept":
             typed.append(f"(({maps.get('bureau', 'MAP {}')})[kpi_key({text})] IS NOT NULL) AS is_bureau")
         if col.town_of:
             typed.append(f"({maps.get('town', 'MAP {}')})[kpi_key({text})] AS town_code")
-        problem = _problem(col, replaced)
-        if problem:
-            problems.append(problem)
+        if col.kind == "stage":  # the workflow node as written, full-width punctuation kept
+            typed.append(f"kpi_text({text}) AS stage_name")
     key_cols = [det.columns[k] for k in spec.key if k in det.columns]  # a key part may come from the title
+    if not key_cols:  # a key composed of other columns (a hand-kept ledger without numbers)
+        key_cols = [det.columns[c] for k in spec.key for c in spec.column(k).compose if c in det.columns]
     key_cell = f"t{key_cols[0]}"
     first_cells = ", ".join(f"f{j}" for j in range(min(width, 4)))  # where 合计 usually sits
     keys = ", ".join(f"t{j}" for j in key_cols)
@@ -204,6 +229,8 @@ def fact_columns(spec: SourceSpec) -> list[str]:
             names.append("is_bureau")
         if col.town_of:
             names.append("town_code")
+        if col.kind == "stage":
+            names.append("stage_name")
     return names
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from etl.limits import MAX_CELL_CHARS
 from etl.sources import ColumnSpec, SourceSpec
 
-# kpi_fold is the SQL twin of etl.text.fold_width (spreadsheet cells are folded in Python as they are read).
+# kpi_fold is the SQL twin of etl.text.fold_width (applied per kind: dates, numbers, ids, enumerations, lookups).
 # Look-alike minus signs (U+2212 minus, U+2010/2011 hyphens, U+FE63 small hyphen-minus) fold to '-' with them,
 # so −300 is -300 (and then rejected where a negative makes no sense); dashes (— –) stay: they mean "missing".
 _MINUS_LIKE = "\u2212\u2010\u2011\ufe63"
@@ -38,8 +38,9 @@ DATE_FORMATS = (
 )
 _FORMATS = "[" + ", ".join(lit(f) for f in DATE_FORMATS) + "]"
 
-MISSING = ("", "—", "——", "-", "--", "/", "\\", "NULL", "null", "None", "nan", "NaN", "#N/A")
+MISSING = ("", "—", "——", "-", "--", "/", "\\", "NULL", "null", "None", "nan", "NaN", "#N/A", "无数据", "暂无数据")
 MISSING_VALUE = (*MISSING, "无", "暂无")
+_SHORT = 12  # bytes: every missing-value marker is at most this long (暂无数据 is 12 in UTF-8)
 # Lists, not IN (...): DuckDB rewrites a long IN list into a join, one per use, which dominated load time.
 _MISSING = "[" + ", ".join(lit(m) for m in MISSING) + "]"
 _MISSING_VALUE = "[" + ", ".join(lit(m) for m in MISSING_VALUE) + "]"
@@ -47,16 +48,23 @@ _MISSING_VALUE = "[" + ", ".join(lit(m) for m in MISSING_VALUE) + "]"
 _TOTAL_RE = (
     r"(^|\|)[^|]{0,12}(合计|小计|总计|累计)"
     r"|(^|\|)\s*(填表人|审核人|制表人|制表|填报人|负责人|统计人|填报日期)"
+    r"|(^|\|)\s*(注|备注|说明|单位)\s*[:：]"  # a closing note, a 单位：平方米 line under the header
 )
+# A date written inside free text (a work order's 内容: "…于2023年3月5日10时反映…").
+DATE_IN_TEXT_RE = r"(?:19|20)\d{2}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}"
+# USCC (GB 32100) and resident ID (GB 11643) check characters.
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = "[1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]"
+_ID_WEIGHTS = "[7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]"
 
 MACROS = f"""
 CREATE OR REPLACE TEMP MACRO kpi_fold(s) AS
     CASE WHEN regexp_matches(s, {lit(FULL_WIDTH_RE)}) THEN trim(translate(s, {lit(_FULL)}, {lit(_HALF)}))
          ELSE trim(s) END;
 CREATE OR REPLACE TEMP MACRO kpi_text(t) AS
-    CASE WHEN strlen(t) > 6 THEN t WHEN list_contains({_MISSING}, t) THEN NULL ELSE t END;
+    CASE WHEN strlen(t) > {_SHORT} THEN t WHEN list_contains({_MISSING}, t) THEN NULL ELSE t END;
 CREATE OR REPLACE TEMP MACRO kpi_value(t) AS
-    CASE WHEN strlen(t) > 6 THEN t WHEN list_contains({_MISSING_VALUE}, t) THEN NULL ELSE t END;
+    CASE WHEN strlen(t) > {_SHORT} THEN t WHEN list_contains({_MISSING_VALUE}, t) THEN NULL ELSE t END;
 CREATE OR REPLACE TEMP MACRO kpi_key(t) AS
     lower(regexp_replace(t, '[\\s\u3000\u00a0]+', '', 'g'));
 CREATE OR REPLACE TEMP MACRO kpi_ascii(t) AS  -- dates, numbers, ids: fold the rare non-ASCII value only
@@ -89,15 +97,33 @@ CREATE OR REPLACE TEMP MACRO kpi_num_ok(x) AS
 CREATE OR REPLACE TEMP MACRO kpi_bool(t) AS
     CASE WHEN list_contains(['是', 'y', 'yes', 'true', '1', '√', '有'], kpi_key(t)) THEN TRUE
          WHEN list_contains(['否', 'n', 'no', 'false', '0', '×', 'x', '无'], kpi_key(t)) THEN FALSE END;
-CREATE OR REPLACE TEMP MACRO kpi_stage(t) AS
-    nullif(trim(kpi_text(t), '[]【】()〔〕 '), '');
+CREATE OR REPLACE TEMP MACRO kpi_stage(t) AS  -- [办结] → 办结; 监督中心（核查） stays as written
+    nullif(regexp_replace(trim(kpi_text(t)), '^\\s*[\\[【(（〔]\\s*([^\\]】)）〕]*?)\\s*[\\]】)）〕]\\s*$', '\\1'), '');
+CREATE OR REPLACE TEMP MACRO kpi_label(t) AS  -- 1.占道经营 → 占道经营
+    nullif(regexp_replace(kpi_text(t), '^\\s*\\d{{1,3}}\\s*[.、．]\\s*', ''), '');
+CREATE OR REPLACE TEMP MACRO kpi_code(t) AS  -- credit code or ID number: ASCII, upper case, no spaces
+    nullif(upper(regexp_replace(kpi_fold(kpi_text(t)), '\\s+', '', 'g')), '');
+CREATE OR REPLACE TEMP MACRO kpi_code_ok(c) AS  -- NULL when it cannot be checked (masked, other lengths)
+    CASE
+        WHEN c IS NULL OR contains(c, '*') THEN NULL
+        WHEN regexp_full_match(c, '\\d{{17}}[0-9X]')
+            THEN substr('10X98765432', CAST(1 + list_sum(list_transform(range(17),
+                 lambda i: TRY_CAST(substr(c, i + 1, 1) AS INTEGER) * {_ID_WEIGHTS}[i + 1])) % 11 AS BIGINT), 1)
+                 = substr(c, 18, 1)
+        WHEN regexp_full_match(c, '[0-9A-HJ-NP-RTUWXY]{{2}}\\d{{6}}[0-9A-HJ-NP-RTUWXY]{{10}}')
+            THEN substr({lit(_USCC_CHARS)}, CAST(1 + (31 - list_sum(list_transform(range(17),
+                 lambda i: (strpos({lit(_USCC_CHARS)}, substr(c, i + 1, 1)) - 1) * {_USCC_WEIGHTS}[i + 1]))
+                 % 31) % 31 AS BIGINT), 1)
+                 = substr(c, 18, 1)
+    END;
 CREATE OR REPLACE TEMP MACRO kpi_is_footer(row_text) AS
     CASE WHEN contains(row_text, '计') OR contains(row_text, '人') OR contains(row_text, '制表')
-              OR contains(row_text, '填报')  -- cheap test first: the regex is costly on every row
+              OR contains(row_text, '填报') OR contains(row_text, '注') OR contains(row_text, '明')
+              OR contains(row_text, '单位')  -- cheap test first: the regex is costly on every row
          THEN regexp_matches(row_text, {lit(_TOTAL_RE)}) ELSE FALSE END;
 """
 
-LOOKUP_KINDS = {"town": "town", "unit": "unit", "category": "category", "channel": "channel"}
+LOOKUP_KINDS = {"town": "town", "unit": "unit", "category": "category", "channel": "channel", "stage": "stage"}
 
 
 def _value_map(col: ColumnSpec, expr: str) -> str:
@@ -128,8 +154,12 @@ def typed_expression(col: ColumnSpec, raw: str, lookup: str, scale: str, year: s
             return f"kpi_num_ok(kpi_num(kpi_ascii({raw}), {scale}))"
         case "bool":
             return f"kpi_bool(kpi_ascii({raw}))"
-        case "stage":
-            return f"kpi_stage(kpi_ascii({raw}))"
+        case "stage":  # a workflow node ([办结], 监督中心（核查）) → its stage through the vocabulary
+            return f"CASE WHEN {lookup} IS NOT NULL THEN {lookup} ELSE kpi_stage({raw}) END"
+        case "label":
+            return f"kpi_label({raw})"
+        case "party_code":
+            return f"kpi_code({raw})"
         case "town" | "unit":
             return lookup
         case "category" | "channel":
@@ -143,7 +173,7 @@ def problem_expression(col: ColumnSpec, raw: str, typed: str) -> str | None:
     """SQL for why a value is unusable (NULL when fine), given its trimmed text and its typed column."""
     checks: list[str] = [f"WHEN strlen({raw}) > {MAX_CELL_CHARS} AND length({raw}) > {MAX_CELL_CHARS} "
                          f"THEN 'value too long (over {MAX_CELL_CHARS:,} characters)'"]
-    if col.required:
+    if col.required and not col.nullable:
         checks.append(f"WHEN kpi_text({raw}) IS NULL THEN 'required value missing'")
     if col.kind in ("ts", "date"):
         checks.append(
@@ -159,7 +189,7 @@ def problem_expression(col: ColumnSpec, raw: str, typed: str) -> str | None:
         checks.append(f"WHEN kpi_value({raw}) IS NOT NULL AND {typed} IS NULL THEN 'not a number'")
         if col.name not in SIGNED_COLUMNS:
             checks.append(f"WHEN {typed} < 0 THEN 'negative value'")
-    elif col.kind in ("town", "unit") and col.required:
+    elif col.kind in ("town", "unit") and col.required and not col.nullable:
         what = "town" if col.kind == "town" else "city unit"
         checks.append(f"WHEN {typed} IS NULL THEN 'unknown {what}'")
     elif col.kind == "bool":
@@ -186,3 +216,40 @@ def version_expression(spec: SourceSpec, typed: dict[str, str]) -> str:
         ranks = " ".join(f"WHEN {lit(k)} THEN {v}" for k, v in spec.status_rank.items())
         rank = f"coalesce(CASE {typed[spec.status]} {ranks} END, 0)"
     return f"({latest} * 100 + {rank})"
+
+
+def lookup_expression(kind: str, text: str, maps: dict[str, str]) -> str:
+    """SQL for the reference code of a text through the alias table of its kind (NULL when unknown)."""
+    table = maps.get(LOOKUP_KINDS[kind], "MAP {}")
+    # The plain key first; only a miss pays for width folding (12345（12319转派） written full-width) and,
+    # for stages, for unwrapping brackets ([办结]).
+    plain = f"({table})[kpi_key({text})]"
+    slow = f"kpi_fold(kpi_stage({text}))" if kind == "stage" else f"kpi_fold({text})"
+    return f"CASE WHEN {plain} IS NOT NULL THEN {plain} ELSE ({table})[kpi_key({slow})] END"
+
+
+def absent_text(col: ColumnSpec, texts: dict[str, str], defaults: dict[str, str], maps: dict[str, str],
+                context: dict[str, object]) -> str | None:
+    """SQL text for a column the table lacks, from what the source definition allows (None: no value).
+
+    In order: the variant's default, the title block (period, item), the text of other columns joined
+    (``compose``), a town or date found in another column's text (``derive``). ``texts`` maps the
+    table's columns to their text expressions.
+    """
+    if col.name in defaults:
+        return lit(defaults[col.name])
+    if col.from_title in ("period", "item") and context.get(col.from_title):
+        return lit(str(context[col.from_title]))
+    parts = [texts[c] for c in col.compose if c in texts]
+    if parts:
+        return f"nullif(concat_ws('|', {', '.join(f'coalesce({p}, {lit(chr(0x2014))})' for p in parts)}), '')"
+    if col.derive and col.derive in texts:
+        source = texts[col.derive]
+        if col.kind == "town":
+            pattern = maps.get("town_pattern")
+            return f"nullif(regexp_extract({source}, {lit(pattern)}), '')" if pattern else None
+        if col.kind in ("ts", "date"):
+            found = f"regexp_replace(regexp_extract({source}, {lit(DATE_IN_TEXT_RE)}), '\\s+', '', 'g')"
+            return f"nullif(CASE WHEN contains({found}, '年') THEN {found} || '日' ELSE {found} END, '')"
+        return source
+    return None

@@ -20,35 +20,38 @@ def _stats(ctx: PageContext, k: pd.Series) -> Any:
     lang = ctx.lang
     plan = []
     if not pd.isna(k["plan_stock_count"]):
-        plan.append(count.format(k["plan_stock_count"], lang))
+        plan.append(fmt.indicator(count, k["plan_stock_count"], lang))
     if not pd.isna(k["plan_stock_area_m2"]):
-        plan.append(area.format(k["plan_stock_area_m2"], lang))
+        plan.append(fmt.indicator(area, k["plan_stock_area_m2"], lang))
     days = k["median_days_to_demolish"]
     return stat_strip(
         [
             stat(
                 ctx.t("de.kpi.stock"),
-                f"{count.format(k['stock_demolished'], lang)} · {area.format(k['stock_demolished_m2'], lang)}",
+                f"{fmt.indicator(count, k['stock_demolished'], lang)} · "
+                f"{fmt.indicator(area, k['stock_demolished_m2'], lang)}",
                 ctx.t("de.kpi.plan", value=" · ".join(plan)) if plan else ctx.t("common.no_target"),
             ),
             stat(
                 ctx.t("de.kpi.new_found"),
-                count.format(k["new_found"], lang),
-                area.format(k["new_found_m2"], lang),
+                fmt.indicator(count, k["new_found"], lang),
+                fmt.indicator(area, k["new_found_m2"], lang),
                 "green" if int(k["new_found"]) == 0 else "red",
             ),
             stat(
                 ctx.t("de.kpi.new_open"),
-                count.format(k["new_open"], lang),
+                fmt.indicator(count, k["new_open"], lang),
                 status="green" if int(k["new_open"]) == 0 else "red",
             ),
             stat(
-                ctx.t("de.kpi.stock_open"), count.format(k["stock_open"], lang), area.format(k["stock_open_m2"], lang)
+                ctx.t("de.kpi.stock_open"),
+                fmt.indicator(count, k["stock_open"], lang),
+                fmt.indicator(area, k["stock_open_m2"], lang),
             ),
             stat(
                 ctx.t("de.kpi.campaign"),
-                count.format(k["campaign_demolished"], lang),
-                area.format(k["campaign_demolished_m2"], lang),
+                fmt.indicator(count, k["campaign_demolished"], lang),
+                fmt.indicator(area, k["campaign_demolished_m2"], lang),
             ),
             stat(ctx.t("de.kpi.days"), "—" if pd.isna(days) else ctx.t("de.kpi.days_value", n=fmt.number(days))),
         ]

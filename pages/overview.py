@@ -30,7 +30,7 @@ def _deltas(ctx: PageContext, kv: kpis.KpiValue) -> list[tuple[str, str, str]]:
     ind = indicators.get(kv.key)
     out = []
     for label, before in ((ctx.t("common.mom"), kv.prev), (ctx.t("common.yoy"), kv.yoy)):
-        text, d = kpis.delta_text(kv.value, before, ind.kind)
+        text, d = fmt.change(kv.value, before, ind.kind)
         out.append((label, text, kpis.tone(d, ind.direction)))
     return out
 
@@ -39,7 +39,7 @@ def _target_text(ctx: PageContext, kv: kpis.KpiValue) -> str:
     ind = indicators.get(kv.key)
     if kv.target is None:
         return ctx.t("common.no_target")
-    return ctx.t("common.target", value=ind.format(kv.target, ctx.lang))
+    return ctx.t("common.target", value=fmt.indicator(ind, kv.target, ctx.lang))
 
 
 def _tile(
@@ -50,7 +50,7 @@ def _tile(
     return kpi_tile(
         kv.key,
         label or ind.label(ctx.lang),
-        ind.format(kv.value, ctx.lang),
+        fmt.indicator(ind, kv.value, ctx.lang),
         ctx.lang,
         sub=sub,
         deltas=_deltas(ctx, kv),
@@ -74,7 +74,8 @@ def _snow_tile(ctx: PageContext) -> html.Div:
             sub=ctx.t("common.no_source", source=t("nav.snow", ctx.lang)),
             status="grey",
         )
-    value = f"{personnel.format(row['personnel'], ctx.lang)} · {machines.format(row['machines'], ctx.lang)}"
+    value = (f"{fmt.indicator(personnel, row['personnel'], ctx.lang)} · "
+             f"{fmt.indicator(machines, row['machines'], ctx.lang)}")
     return kpi_tile(
         "snow.personnel",
         ctx.t("ov.snow"),
@@ -108,7 +109,7 @@ def _rank_tile(ctx: PageContext) -> html.Div:
                 [
                     html.Span(r.item, className="kpi-rank-item"),
                     html.Span(
-                        ind.format(r.rank, ctx.lang),
+                        fmt.indicator(ind, r.rank, ctx.lang),
                         className=f"kpi-rank-badge {status_class(st or 'grey')}",
                     ),
                     html.Span(f"{r.period} · {fmt.score(r.score, 2)}", className="kpi-rank-period"),
@@ -131,12 +132,12 @@ def _demolition_tile(ctx: PageContext, f_ytd: Filters) -> html.Div:
     vals = kpis.additive(ctx.wh, f_ytd, ["demolition.stock_count", "demolition.stock_area_m2"])
     count, area = vals["demolition.stock_count"], vals["demolition.stock_area_m2"]
     ind_c, ind_a = indicators.get(count.key), indicators.get(area.key)
-    value = f"{ind_c.format(count.value, ctx.lang)} · {ind_a.format(area.value, ctx.lang)}"
+    value = f"{fmt.indicator(ind_c, count.value, ctx.lang)} · {fmt.indicator(ind_a, area.value, ctx.lang)}"
     plans = []
     for kv, ind in ((count, ind_c), (area, ind_a)):
         if kv.target:
             pct = fmt.percent((kv.value or 0) / kv.target, 0)
-            plans.append(ctx.t("ov.plan_progress", pct=pct) + paren(ind.format(kv.target, ctx.lang), ctx.lang))
+            plans.append(ctx.t("ov.plan_progress", pct=pct) + paren(fmt.indicator(ind, kv.target, ctx.lang), ctx.lang))
     target = " · ".join(plans) if plans else ctx.t("common.no_target")
     spark = fig.sparkline_svg(count.series) if len(count.series) > 1 else None
     return kpi_tile(

@@ -8,36 +8,17 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard import format as fmt
 from dashboard.components import message, page_header
 from dashboard.pagekit import PageContext, PageSpec
 from warehouse.report import AREAS, AREAS_EN, AREAS_ZH, REPORT_FIGURES, ReportFigure
-
-
-def fmt(fig: ReportFigure, value: float | None, lang: str) -> str:
-    """A report value as the report writes it: 1,540 处 / 100%."""
-    if value is None:
-        return "—"
-    if fig.is_rate:
-        return f"{value:.0%}" if abs(value * 100 - round(value * 100)) < 1e-9 else f"{value:.1%}"
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-    return f"{text} {fig.unit_en if lang == 'en' else fig.unit_zh}"
-
-
-def change(fig: ReportFigure, now: float | None, before: float | None) -> str:
-    if now is None or before is None:
-        return "—"
-    if fig.is_rate:
-        return f"{(now - before) * 100:+.1f} pp"
-    if before == 0:
-        return "—" if now == 0 else f"+{now:,.0f}"
-    return f"{(now - before) / before:+.1%}"
 
 
 def behind(ctx: PageContext, fig: ReportFigure, year: int, n_rows: int | None) -> html.Td:
     """The figure's definition (from the registry), the count of rows behind it and a link to them."""
     parts: list[Any] = [html.Span(fig.text("formula", ctx.lang), className="kpi-report-def")]
     if n_rows is not None:
-        parts.append(html.Span(ctx.t("rp.rows", n=f"{n_rows:,}"), className="kpi-report-rows ms-2 text-secondary"))
+        parts.append(html.Span(ctx.t("rp.rows", n=fmt.number(n_rows)), className="kpi-report-rows ms-2 text-secondary"))
     if fig.page:
         parts.append(dcc.Link(ctx.t("rp.open_rows"), href=f"{fig.page}?start={year}-01-01&end={year}-12-31",
                               className="kpi-report-link ms-2", id={"type": "report-rows", "key": fig.key}))
@@ -60,20 +41,23 @@ def table(ctx: PageContext, year: int, now: dict[str, float | None], before: dic
     )
     rows: list[Any] = []
     for area in range(1, 8):
-        title = AREAS_EN[area] if lang == "en" else f"（{AREAS[area - 1]['numeral']}）{AREAS_ZH[area]}"
+        name = AREAS_EN[area] if lang == "en" else AREAS_ZH[area]
+        title = ctx.t("rp.area", numeral=AREAS[area - 1]["numeral"], name=name)
         rows.append(html.Tr(html.Th(title, colSpan=5, className="kpi-report-area")))
         for fig in (f for f in REPORT_FIGURES if f.area == area):
             rows.append(
                 html.Tr(
                     [
-                        html.Td(fig.label_en if lang == "en" else fig.label_zh),
+                        html.Td(fig.label(lang)),
                         html.Td(
-                            fmt(fig, now.get(fig.key), lang),
+                            fmt.report(fig, now.get(fig.key), lang),
                             className="text-end kpi-num",
                             id={"type": "report-value", "key": fig.key},
                         ),
-                        html.Td(fmt(fig, before.get(fig.key), lang), className="text-end kpi-num text-secondary"),
-                        html.Td(change(fig, now.get(fig.key), before.get(fig.key)), className="text-end kpi-num"),
+                        html.Td(fmt.report(fig, before.get(fig.key), lang),
+                                className="text-end kpi-num text-secondary"),
+                        html.Td(fmt.change(now.get(fig.key), before.get(fig.key), fig.kind)[0],
+                                className="text-end kpi-num"),
                         behind(ctx, fig, year, (n_rows or {}).get(fig.key)),
                     ],
                     **{"data-key": fig.key},

@@ -24,10 +24,10 @@ def _stats(ctx: PageContext, k: pd.Series) -> Any:
         [
             stat(
                 ctx.t("sn.kpi.personnel"),
-                people.format(k["personnel"], lang) if as_of else "—",
+                fmt.indicator(people, k["personnel"], lang) if as_of else "—",
                 ctx.t("sn.as_of", day=as_of) if as_of else None,
             ),
-            stat(ctx.t("sn.kpi.machines"), machines.format(k["machines"], lang) if as_of else "—"),
+            stat(ctx.t("sn.kpi.machines"), fmt.indicator(machines, k["machines"], lang) if as_of else "—"),
             stat(ctx.t("sn.kpi.deicer"), fmt.number(k["deicer_t"], t_unit, 0)),
             stat(ctx.t("sn.kpi.per100"), fmt.number(k["machines_per_100km"], digits=1)),
             stat(

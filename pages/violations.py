@@ -42,18 +42,20 @@ def _stats(ctx: PageContext, k: pd.Series) -> Any:
     due = int(k["due"])
     return stat_strip(
         [
-            stat(filed.label(ctx.lang), filed.format(val(k["filed"]), ctx.lang)),
+            stat(filed.label(ctx.lang), fmt.indicator(filed, val(k["filed"]), ctx.lang)),
             stat(ctx.t("vi.kpi.due"), fmt.number(due)),
             stat(
                 rate.label(ctx.lang),
-                rate.format(val(k["on_time_rate"]), ctx.lang),
-                ctx.t("common.target", value=rate.format(goal[rate.key], ctx.lang)) if rate.key in goal else None,
+                fmt.indicator(rate, val(k["on_time_rate"]), ctx.lang),
+                ctx.t("common.target", value=fmt.indicator(rate, goal[rate.key], ctx.lang))
+                if rate.key in goal
+                else None,
                 status_of(val(k["on_time_rate"]), goal.get(rate.key), "higher", due, "rate"),
             ),
-            stat(ctx.t("vi.kpi.close_rate"), rate.format(val(k["close_rate"]), ctx.lang)),
+            stat(ctx.t("vi.kpi.close_rate"), fmt.indicator(rate, val(k["close_rate"]), ctx.lang)),
             stat(
                 rework.label(ctx.lang),
-                rework.format(val(k["rework_rate"]), ctx.lang),
+                fmt.indicator(rework, val(k["rework_rate"]), ctx.lang),
                 status=status_of(val(k["rework_rate"]), goal.get(rework.key), "lower", due, "rate"),
             ),
             stat(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import shutil
 from pathlib import Path
 
 import pytest
 
+from dashboard import format as fmt
 from dashboard import kpis
 from dashboard.data import DataUnavailable, Warehouse
 from tests.dashboard_data import (
@@ -17,6 +19,7 @@ from tests.dashboard_data import (
     write_exports,
     write_more_cases,
 )
+from tests.dashboard_expect import exports_of, new_found, on_time_due
 from warehouse.queries import demolitions as qd
 from warehouse.queries import overview as qo
 from warehouse.queries import violations as qv
@@ -60,11 +63,18 @@ def test_ddata003_missing_and_corrupt_warehouse_say_what_to_do(tmp_path: Path) -
 
 
 def test_ddata004_server_never_writes(small_warehouse: Path, tmp_path: Path) -> None:
+    """A read-only file is enough, and reading leaves its bytes as they were (root writes through 0444, so the
+    mode alone proves nothing; tests/test_readonly_bytes.py renders every page against the same check)."""
     copy = tmp_path / "ro.duckdb"
     shutil.copyfile(small_warehouse.resolve(), copy)
     copy.chmod(0o444)
+    before = hashlib.sha256(copy.read_bytes()).hexdigest()
     wh = Warehouse(copy)
-    assert not wh.frame(qo.towns()).empty  # a read-only file is enough
+    assert len(wh.frame(qo.towns())) == 9  # the district's nine towns (warehouse/reference/towns.csv)
+    wh.report(2022)
+    wh.close()
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ro.duckdb"]  # no WAL or temporary file beside it
 
 
 def test_ddata005_overview_rate_equals_violations_page(small_warehouse: Path) -> None:
@@ -94,18 +104,27 @@ def test_ddata007_deltas_targets_and_status(small_warehouse: Path) -> None:
     wh = Warehouse(small_warehouse)
     vals = kpis.additive(wh, F23, ["dcm.on_time_due_rate", "demolition.new_found", "demolition.stock_count"])
     rate = vals["dcm.on_time_due_rate"]
-    assert rate.target == 0.95 and rate.status in ("green", "amber", "red")
-    assert rate.prev is not None and rate.yoy is not None
+    exports = exports_of(small_warehouse)
+    on_time, due = on_time_due(exports, F23.start, F23.end)  # counted from the export file, by hand
+    assert (rate.value, rate.den) == (pytest.approx(on_time / due), due)
+    assert rate.target == 0.95
+    # the rule by hand: ≥ 95% green, ≥ 85.5% (90% of it) amber, else red
+    assert rate.status == ("green" if on_time / due >= 0.95 else "amber" if on_time / due >= 0.855 else "red")
+    prev, prev_due = on_time_due(exports, dt.date(2022, 7, 4), dt.date(2022, 12, 31))
+    yoy, yoy_due = on_time_due(exports, dt.date(2022, 1, 1), dt.date(2022, 6, 30))
+    assert (rate.prev, rate.yoy) == (pytest.approx(prev / prev_due), pytest.approx(yoy / yoy_due))
     assert len(rate.series) == 12  # the twelve months up to June 2023
-    assert vals["demolition.new_found"].target == 0 and vals["demolition.new_found"].status in ("green", "red")
+    new = vals["demolition.new_found"]
+    assert (new.value, new.target) == (new_found(exports, F23.start, F23.end), 0)
+    assert new.status == ("red" if new.value > 0 else "green")  # lower is better, target 0: nothing is amber
     assert kpis.previous(F23) == Filters(dt.date(2022, 7, 4), dt.date(2022, 12, 31))  # 181 days before
     assert kpis.year_before(F23) == Filters(dt.date(2022, 1, 1), dt.date(2022, 6, 30))
     assert status_of(0.5, None, "higher") is None
     assert status_of(0.9, 0.95, "higher", denominator=3, kind="rate") == "grey"
     assert status_of(0.9, 0.95, "higher", denominator=50, kind="rate") == "amber"
     assert status_of(1, 0, "lower") == "red" and status_of(0, 0, "lower") == "green"
-    assert kpis.delta_text(0.95, 0.90, "rate")[0] == "+5.0 pp"
-    assert kpis.delta_text(110, 100, "count")[0] == "+10.0%"
+    assert fmt.change(0.95, 0.90, "rate")[0] == "+5.0 pp"
+    assert fmt.change(110, 100, "count")[0] == "+10.0%"
     assert kpis.tone(-1, "lower") == "good" and kpis.tone(-1, "higher") == "bad"
 
 

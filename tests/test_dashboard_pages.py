@@ -19,6 +19,7 @@ from tests.dashboard_data import (
     blank_warehouse_fixture,  # noqa: F401
     small_warehouse_fixture,  # noqa: F401
 )
+from tests.dashboard_expect import exports_of, report_2022, rows, ts
 from warehouse.queries import overview as qo
 
 PAGES = ("/", "/violations", "/demolitions", "/snow", "/report")
@@ -50,6 +51,30 @@ def _graphs(component: Any) -> list[dcc.Graph]:
     return found
 
 
+TITLES = {  # each page's heading, as the leaders read it (zh, en)
+    "/": ("总览", "Overview"),
+    "/violations": ("违法案件", "Violations"),
+    "/demolitions": ("违法建设治理", "Illegal construction"),
+    "/snow": ("清雪保障", "Snow clearing"),
+    "/report": ("年度工作总结数据", "Annual work-report figures"),
+}
+
+
+def _headings(component: Any) -> list[str]:
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if type(node).__name__ in ("H1", "H2", "H3") and isinstance(node.children, str):
+            found.append(node.children)
+        children = getattr(node, "children", None)
+        for child in children if isinstance(children, list | tuple) else [children]:
+            if child is not None and hasattr(child, "to_plotly_json"):
+                walk(child)
+
+    walk(component)
+    return found
+
+
 def _points(trace: Any) -> int:
     for name in ("x", "values", "z"):
         value = getattr(trace, name, None)
@@ -69,7 +94,7 @@ def test_dpage001_pages_render_with_data(small_warehouse: Path, path: str, lang:
         assert graphs, path
         for g in graphs:
             assert any(_points(trace) for trace in g.figure.data), g.id
-    assert ("按期结案率" in text or "违法建设" in text or "清雪" in text or "年度" in text) if lang == "zh" else True
+    assert _headings(out)[0] == TITLES[path][lang == "en"]
 
 
 @pytest.mark.parametrize("path", PAGES[:4])
@@ -94,6 +119,14 @@ def test_dpage004_missing_warehouse_names_the_file(tmp_path: Path, path: str) ->
     assert "wh-error" in text and "none/warehouse.duckdb" in text and "kpi load" in text
 
 
+def _a_grid(exports: Path, town: str, community: str, state: ViewState) -> tuple[str, list[str]]:
+    """The first grid code of a community in the exports, and its cases reported in the state's range."""
+    cases = [r for r in rows(exports, "dcm.csv") if r["所属街道"] == town and r["所属社区"] == community
+             and state.start <= ts(r["上报时间"]).date() <= state.end]  # type: ignore[union-attr, operator]
+    code = cases[0]["单元网格"]
+    return code, sorted(r["任务号"] for r in cases if r["单元网格"] == code)
+
+
 def test_dpage005_drill_down_and_rows(small_warehouse: Path) -> None:
     wh = Warehouse(small_warehouse)
     state = ViewState(start=dt.date(2023, 1, 1), end=dt.date(2023, 6, 30))
@@ -102,8 +135,10 @@ def test_dpage005_drill_down_and_rows(small_warehouse: Path) -> None:
     inside = ViewState.from_search(town.search)
     community = drill.act(wh, inside, "vi.areas", {"customdata": ["环翠东社区"]})
     assert community.search and "community=" in community.search
-    grid = drill.act(wh, ViewState.from_search(community.search), "vi.areas", {"customdata": ["37100200000001"]})
-    assert grid.search is None and grid.rows is not None
+    grid_code, expected = _a_grid(exports_of(small_warehouse), "环翠楼街道", "环翠东社区", state)
+    grid = drill.act(wh, ViewState.from_search(community.search), "vi.areas", {"customdata": [grid_code]})
+    assert grid.search is None
+    assert sorted(grid.rows["case_no"]) == expected  # that grid's cases, no other
     rows = drill.act(wh, state, "vi.pareto", {"customdata": ["暴露垃圾"]})
     assert rows.rows is not None and not rows.rows.empty and set(rows.rows["minor_category"]) == {"暴露垃圾"}
     tile = drill.act(wh, state, "dcm.on_time_due_rate", None)
@@ -126,7 +161,7 @@ def test_dpage006_freshness_flags_stale_and_missing_sources(small_warehouse: Pat
 
 
 def test_dpage007_report_shows_the_warehouse_figures(small_warehouse: Path) -> None:
-    from pages.report import fmt
+    from dashboard.format import report as fmt
     from warehouse.report import REPORT_FIGURES
 
     out = _render(small_warehouse, "/report", year="2022")
@@ -145,4 +180,15 @@ def test_dpage007_report_shows_the_warehouse_figures(small_warehouse: Path) -> N
     assert set(cells) == {f.key for f in REPORT_FIGURES}
     for fig in REPORT_FIGURES:
         assert cells[fig.key] == fmt(fig, figures[fig.key], "zh"), fig.key
-    assert cells["demolition.stock_area_m2"].endswith("㎡")
+    # … and the figures themselves, computed from the export files without the warehouse
+    want = report_2022(exports_of(small_warehouse))
+    assert {k: cells[k] for k in want} == {
+        "dcm.closed": f"{want['dcm.closed']:,} 件",
+        "dcm.on_time_close_rate": f"{100 * want['dcm.on_time_close_rate']:.1f}%",
+        "dcm.rework_cases": f"{want['dcm.rework_cases']:,} 件",
+        "demolition.stock_count": f"{want['demolition.stock_count']:,} 处",
+        "demolition.stock_area_m2": f"{want['demolition.stock_area_m2']:,.2f} ㎡",
+        "snow.personnel": f"{want['snow.personnel']:,} 人",
+        "snow.machines": f"{want['snow.machines']:,} 台",
+    }
+    assert (cells["penalty.filed"], cells["penalty.online_rate"]) == ("0 件", "—")  # no such export: 0, no rate

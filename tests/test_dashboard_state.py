@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import format as fmt
 from dashboard import i18n
 from dashboard.state import ViewState
 from warehouse import indicators
@@ -69,11 +70,11 @@ def test_dstate005_registry_matches_mart_sql() -> None:
 
 
 def test_dstate006_formats() -> None:
-    assert indicators.get("dcm.on_time_due_rate").format(0.9312) == "93.1%"
-    assert indicators.get("assessment.rank").format(2, "zh") == "第2名"
-    assert indicators.get("assessment.rank").format(2, "en") == "#2"
-    assert indicators.get("demolition.stock_area_m2").format(28494, "en") == "28,494 m²"
-    assert indicators.get("dcm.filed").format(None) == "—"
+    assert fmt.indicator(indicators.get("dcm.on_time_due_rate"), 0.9312) == "93.1%"
+    assert fmt.indicator(indicators.get("assessment.rank"), 2, "zh") == "第2名"
+    assert fmt.indicator(indicators.get("assessment.rank"), 2, "en") == "#2"
+    assert fmt.indicator(indicators.get("demolition.stock_area_m2"), 28494, "en") == "28,494 m²"
+    assert fmt.indicator(indicators.get("dcm.filed"), None) == "—"
 
 
 def test_state020_page_parameters_survive_a_round_trip() -> None:

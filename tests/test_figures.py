@@ -64,7 +64,9 @@ def test_fig001_theme_template_fonts_and_town_colours() -> None:
     assert family.startswith('"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC"') and family.endswith("sans-serif")
     towns = theme.towns()
     assert len(towns) == 9 and len({theme.town_color(c) for c in towns}) == 9
-    assert theme.town_color(HLL) == theme.town_color(HLL) != theme.town_color(JY)
+    # the palette in reference-data order: 环翠楼街道 first, 鲸园街道 second; the same code, the same colour
+    assert (theme.town_color(HLL), theme.town_color(JY), theme.town_color("371002001")) == (
+        "#4c78a8", "#f58518", "#4c78a8")
     assert theme.town_label(HLL, "x", "en") == "Huancuilou" and theme.town_label(HLL, "x", "zh") == "环翠楼街道"
     assert theme.town_label(None, "区环境卫生服务中心", "en") == "区环境卫生服务中心"
     assert set(theme.STATUS_COLORS) == {"green", "amber", "red", "grey"}
@@ -94,7 +96,7 @@ def test_fig003_volume_trend_data_units_drill_and_language() -> None:
     assert fig.layout.meta["drill"] == "period" and fig.layout.template.layout.font.family.startswith('"Noto')
     en = fv.volume_trend(TREND, lang="en", grain="week")
     assert {t.name for t in en.data} == {"Filed", "Reported", "Closed", "Voided"}
-    assert "cases" in _hovers(en) and en.data[0].customdata[0][1] == "week of 2023-02-01"
+    assert "cases" in _hovers(en) and en.data[0].customdata[0][1] == "Week 5, 2023 (01-30–02-05)"
 
 
 def test_fig004_town_performance_status_colours_targets_and_counts() -> None:

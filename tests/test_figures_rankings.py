@@ -59,19 +59,19 @@ def _targets() -> pd.DataFrame:
     [
         ("week", "2023年第22周（05-29—06-04）", "Week 22, 2023 (05-29–06-04)"),
         ("month", "2023年5月", "May 2023"),
-        ("quarter", "2023年第2季度", "Q2 2023"),
+        ("quarter", "2023年第二季度", "Q2 2023"),
         ("year", "2023年", "2023"),
     ],
 )
-def test_rkf001_period_text(grain: str, zh: str, en: str) -> None:
+def test_rkf001_period_names(grain: str, zh: str, en: str) -> None:
     start = scoring.period_of(grain, dt.date(2023, 5, 31))[0] if grain != "week" else dt.date(2023, 5, 29)
-    assert fr.period_text(grain, start, "zh") == zh
-    assert fr.period_text(grain, pd.Timestamp(start), "en") == en
+    assert fmt.period(grain, start, "zh", span=True) == zh
+    assert fmt.period(grain, pd.Timestamp(start), "en", span=True) == en
 
 
-def test_rkf002_period_text_rejects_unknown_grain() -> None:
+def test_rkf002_period_names_reject_unknown_grain() -> None:
     with pytest.raises(ValueError, match="grain"):
-        fr.period_text("decade", dt.date(2023, 1, 1))
+        fmt.period("decade", dt.date(2023, 1, 1))
 
 
 def test_rkf003_values_changes_and_status_classes() -> None:

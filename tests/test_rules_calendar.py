@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dashboard import format as fmt
 from warehouse.rules import calendar as cal
 
 D = dt.date
@@ -90,11 +91,11 @@ def test_cal003_period_of_previous_and_labels() -> None:
     assert cal.same_length_before(D(2023, 3, 1), D(2023, 3, 31)) == (D(2023, 1, 29), D(2023, 2, 28))
     assert cal.year_before(D(2024, 2, 29), D(2024, 3, 31)) == (D(2023, 2, 28), D(2023, 3, 31))
     assert cal.months_back(D(2023, 2, 15), 13) == D(2022, 1, 1)
-    assert cal.label("quarter", D(2022, 8, 9)) == "2022年第三季度"
-    assert cal.label("quarter", D(2022, 8, 9), "en") == "2022 Q3"
-    assert cal.label("week", D(2021, 1, 3)) == "2020年第53周"
-    assert cal.label("month", D(2022, 3, 9), "en") == "Mar 2022"
-    assert cal.label("half", D(2022, 7, 1)) == "2022年下半年"
+    assert fmt.period("quarter", D(2022, 8, 9)) == "2022年第三季度"
+    assert fmt.period("quarter", D(2022, 8, 9), "en") == "Q3 2022"
+    assert fmt.period("week", D(2021, 1, 3)) == "2020年第53周"
+    assert fmt.period("month", D(2022, 3, 9), "en") == "Mar 2022"
+    assert fmt.period("half", D(2022, 7, 1)) == "2022年下半年"
     with pytest.raises(ValueError):
         cal.period_of("fortnight", d)
 
@@ -146,7 +147,7 @@ def test_cal004_equal_periods_parse_equal_in_python_and_sql(con: duckdb.DuckDBPy
 def test_cal005_label_parses_back_to_its_period(con: duckdb.DuckDBPyConnection, grain: str, day: dt.date) -> None:
     start, end = cal.period_of(grain, day)
     assert start <= day <= end
-    zh = cal.label(grain, start)
+    zh = fmt.period(grain, start)
     assert cal.parse(zh) == cal.Period(grain, start, end)
     assert con.execute("SELECT cal_label(?, ?)", [start, grain]).fetchone() == (zh,)
     assert con.execute("SELECT label FROM cal_periods([?])", [zh]).fetchone() == (zh,)

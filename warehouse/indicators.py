@@ -98,16 +98,6 @@ class Indicator:
         """``formula``, ``numerator``, ``denominator`` or ``exclusions`` in a language."""
         return str(getattr(self, f"{field}_{'en' if lang == 'en' else 'zh'}"))
 
-    def format(self, value: float | None, lang: str = "zh", with_unit: bool = True) -> str:
-        """The value as leaders read it: rates in %, counts with separators, ranks as 第N名."""
-        if value is None:
-            return "—"
-        if self.kind == "rate":
-            return f"{value * 100:.1f}%"
-        if self.kind == "rank":
-            return f"第{int(value)}名" if lang != "en" else f"#{int(value)}"
-        text = f"{value:,.0f}" if self.kind != "amount" or abs(value) >= 100 else f"{value:,.1f}"
-        return f"{text} {self.unit(lang)}" if with_unit and self.unit(lang) else text
 
 
 _I = Indicator

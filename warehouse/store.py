@@ -152,6 +152,8 @@ def refresh_reference(con: duckdb.DuckDBPyConnection) -> None:
         add("bureau", "bureau", row["alias"])
     for row in _reference_rows("dcm_sources.csv"):
         add("channel", row["channel"], row["channel"], row["aliases"])
+    for row in _reference_rows("dcm_stages.csv"):  # workflow nodes of the platforms → the contract's stages
+        add("stage", row["stage"], row["stage"], row["aliases"])
     alias_rows = [(k, a, c) for (k, a), c in aliases.items()]
     for table, rows in (("dim_town", town_rows), ("dim_city_unit", unit_rows), ("dim_category", category_rows),
                         ("ref_alias", alias_rows)):

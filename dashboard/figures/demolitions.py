@@ -38,11 +38,6 @@ def _unit(measure: Measure, lang: str) -> str:
     return common("sites" if measure == "count" else "m2", lang)
 
 
-def _month(value: object, lang: str) -> str:
-    ts = pd.Timestamp(value)
-    return _l("month_fmt", lang).format(y=ts.year, m=ts.month)
-
-
 def _fmt(measure: Measure) -> str:
     return ":,.0f" if measure == "area" else ":,"
 
@@ -55,7 +50,7 @@ def monthly(df: pd.DataFrame, *, lang: str = "zh", measure: Measure = "count") -
         return empty_figure(lang)
     fig = new_figure(drill="month")
     for kind, part in df.groupby("kind", sort=True):
-        custom = [[pd.Timestamp(m).date().isoformat(), kind, _month(m, lang)] for m in part["month"]]
+        custom = [[pd.Timestamp(m).date().isoformat(), kind, fmt.period("month", m, lang)] for m in part["month"]]
         fig.add_bar(x=part["month"], y=part[col], name=_l(str(kind), lang),
                     marker_color=value_color("construction_kind", kind, NEUTRAL),
                     customdata=custom,
@@ -100,7 +95,7 @@ def cumulative_vs_plan(df: pd.DataFrame, *, lang: str = "zh", measure: Measure =
     if df.empty or df[cum].dropna().empty:
         return empty_figure(lang)
     fig = new_figure(drill="month")
-    custom = [[pd.Timestamp(m).date().isoformat(), _month(m, lang), fmt.number(v, unit)]
+    custom = [[pd.Timestamp(m).date().isoformat(), fmt.period("month", m, lang), fmt.number(v, unit)]
               for m, v in zip(df["month"], df[per_month], strict=True)]
     fig.add_scatter(x=df["month"], y=df[cum], name=_l("cumulative", lang), mode="lines+markers",
                     line={"color": value_color("construction_kind", kind, NEUTRAL), "width": 3}, customdata=custom,

@@ -7,7 +7,7 @@
   score they add up to.
 * ``per_size_bars`` — one indicator's volume per town raw, per 10,000 residents and per 100 road-km (from
   ``warehouse.scoring.per_size``).
-* ``period_text``, ``fmt_value``, ``rank_change`` and ``status_class`` — the words and classes the league table
+* ``fmt_value``, ``rank_change`` and ``status_class`` — the words and classes the league table
   and the drawer use.
 
 Every text comes from the i18n catalogue (``rankings.*`` keys).
@@ -15,7 +15,6 @@ Every text comes from the i18n catalogue (``rankings.*`` keys).
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from decimal import Decimal
 
@@ -43,22 +42,6 @@ BAND_COLOR = tint(STATUS_COLORS["green"], 0.12)
 
 # --- words -------------------------------------------------------------------------------------------------------
 
-
-def period_text(grain: str, start: dt.date | pd.Timestamp | str, lang: str = "zh") -> str:
-    """2023年5月 / May 2023, 2023年第2季度 / Q2 2023, 2023年 / 2023, 2023年第22周（05-29—06-04）."""
-    day = pd.Timestamp(start).date()
-    if grain == "week":
-        iso = day.isocalendar()
-        end = day + dt.timedelta(days=6)
-        return t("rankings.period.week", lang, y=iso.year, w=iso.week, a=day.strftime("%m-%d"),
-                 b=end.strftime("%m-%d"))
-    if grain == "month":
-        return t("rankings.period.month", lang, y=day.year, m=day.month, mon=day.strftime("%b"))
-    if grain == "quarter":
-        return t("rankings.period.quarter", lang, y=day.year, q=(day.month - 1) // 3 + 1)
-    if grain == "year":
-        return t("rankings.period.year", lang, y=day.year)
-    raise ValueError(f"unknown grain {grain!r}")
 
 
 def rank_change(change: object, prev: object, lang: str = "zh") -> tuple[str, str]:

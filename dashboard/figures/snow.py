@@ -91,7 +91,8 @@ def readiness(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
                                      f"{_l('road_km', lang)}: %{{customdata[2]}}", "%{customdata[3]}"]))
     average = d["machines"].sum() * 100 / d["road_km_ref"].sum()
     fig.add_hline(y=average, line={"color": STATUS_COLORS["grey"], "dash": "dash"},
-                  annotation_text=f"{common('district', lang)} {average:,.1f}", annotation_position="top left")
+                  annotation_text=f"{common('district', lang)} {fmt.number(average, digits=1)}",
+                  annotation_position="top left")
     fig.update_layout(yaxis_title=_l("per_100km", lang), showlegend=False)
     return fig
 

@@ -32,16 +32,6 @@ def _l(key: str, lang: str) -> str:
     return t(f"fig.vi.{key}", lang)
 
 
-def period_label(value: object, grain: str, lang: str) -> str:
-    """A period's start date as words: 2023年3月 / 3/2023, week of 2023-03-06, …"""
-    ts = pd.Timestamp(value)
-    if grain == "week":
-        return _l("week_of", lang).format(d=ts.strftime("%Y-%m-%d"))
-    if grain in ("month", "quarter", "year"):
-        return _l(f"{grain}_fmt", lang).format(y=ts.year, m=ts.month, q=(ts.month - 1) // 3 + 1)
-    return ts.strftime("%Y-%m-%d")
-
-
 def _iso(values: pd.Series) -> list[str]:
     return [pd.Timestamp(v).date().isoformat() for v in values]
 
@@ -52,7 +42,7 @@ def volume_trend(df: pd.DataFrame, *, lang: str = "zh", grain: str = "month") ->
         return empty_figure(lang)
     fig = new_figure(drill="period")
     unit = common("cases", lang)
-    custom = list(zip(_iso(df["period"]), [period_label(p, grain, lang) for p in df["period"]], strict=True))
+    custom = list(zip(_iso(df["period"]), [fmt.period(grain, p, lang, span=True) for p in df["period"]], strict=True))
     for key, kind, color in (("filed", "bar", "#4c78a8"), ("reported", "line", "#f58518"),
                              ("closed", "line", "#54a24b"), ("void_count", "line", STATUS_COLORS["grey"])):
         name = _l(key, lang)
@@ -138,7 +128,7 @@ def lifecycle_funnel(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     names = [value_label("stage", s, lang) for s in df["stage"]]
     med = [fmt.number(v, hours, 1) for v in df["median_hours"]]
     mean = [fmt.number(v, hours, 1) for v in df["mean_hours"]]
-    text = [f"{n:,} {unit}" + ("" if fmt.is_missing(m) else f" · {fmt.number(m, hours, 1)}")
+    text = [fmt.number(n, unit) + ("" if fmt.is_missing(m) else f" · {fmt.number(m, hours, 1)}")
             for n, m in zip(df["cases"], df["median_hours"], strict=True)]
     fig.add_funnel(y=names, x=df["cases"], text=text, textinfo="text", customdata=list(zip(df["stage"], med, mean,
                                                                                        strict=True)),

@@ -40,7 +40,7 @@ def city_panel(lang: str, district: pd.DataFrame, end: dt.date) -> Any:
             [
                 html.Div(r.item, className="rk-city-item"),
                 html.Button(
-                    [html.Span(t("rankings.city_rank", lang, n=int(r.rank)), className="rk-city-rank"),
+                    [html.Span(fmt.rank(r.rank, lang), className="rk-city-rank"),
                      html.Span(f"/{int(r.units)}", className="rk-city-units")],
                     id=explain_id(DISTRICT, city_subject(r.item, pd.Timestamp(r.period_start).date()), "city"),
                     n_clicks=0, className=f"rk-city-badge {fr.status_class(status)}",
@@ -59,9 +59,9 @@ def city_panel(lang: str, district: pd.DataFrame, end: dt.date) -> Any:
     month = pd.Timestamp(latest).date()
     target = int(now["target_rank"].max())
     met = int(now["meets_target"].sum())
-    sub = t("rankings.city_sub", lang, period=fr.period_text("month", month, lang), met=met, n=len(now),
+    sub = t("rankings.city_sub", lang, period=fmt.period("month", month, lang), met=met, n=len(now),
             target=target)
-    note = t("rankings.city_lag", lang, period=fr.period_text("month", month, lang)) \
+    note = t("rankings.city_lag", lang, period=fmt.period("month", month, lang)) \
         if month < calendar.period_of("month", end)[0] else None
     return html.Div([html.Div(sub, className="rk-city-sub"), *rows,
                      html.Div(note, className="rk-note") if note else None], id="rk-city")
@@ -72,11 +72,11 @@ def explain_city(history: pd.DataFrame, district: pd.DataFrame, item: str, month
     """(drawer title, drawer body) for the district's rank in one city assessment item and month."""
     r = district[(district["item"] == item) & (pd.to_datetime(district["period_start"]) == pd.Timestamp(month))]
     units = history[(history["item"] == item) & (pd.to_datetime(history["period_start"]) == pd.Timestamp(month))]
-    title = f"{t('rankings.city', lang)} · {item} · {fr.period_text('month', month, lang)}"
+    title = f"{t('rankings.city', lang)} · {item} · {fmt.period('month', month, lang)}"
     if r.empty:
         return title, message(t("rankings.city_none", lang))
     row = r.iloc[0]
-    top = head(t("rankings.ex.city_rank", lang), t("rankings.city_rank", lang, n=int(row["rank"])),
+    top = head(t("rankings.ex.city_rank", lang), fmt.rank(row["rank"], lang),
                "green" if row["meets_target"] else "red", int(row["rank"]), int(row["units"]), lang)
     facts = definition_list([
         (t("common.formula", lang), t("rankings.ex.city_formula", lang) if row["rank_computed"] else

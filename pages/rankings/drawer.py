@@ -130,7 +130,7 @@ def head(title: str, value: str, status: object, rank: int | None, of: int | Non
 def explain_town(b: Board, town: str, subject: str, town_name: str, lang: str, wh: Warehouse) -> tuple[str, Any]:
     """(drawer title, drawer body) for a town's composite, one indicator or a points-mode item."""
     decimals = scoring.DEFAULT_PARAMS.decimals
-    title = f"{town_name} · {fr.period_text(b.grain, b.start, lang)}"
+    title = f"{town_name} · {fmt.period(b.grain, b.start, lang, span=True)}"
     if subject.startswith("points:"):
         item = subject.split(":", 1)[1]
         b.ensure_points()

@@ -12,6 +12,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
+from dashboard import format as fmt
 from dashboard.components import message, page_header
 from dashboard.data import DataUnavailable
 from dashboard.figures import rankings as fr
@@ -113,7 +114,7 @@ def body(ctx: PageContext) -> list[Any]:
     if end is None:
         return [page_header(t("rankings.title", lang)), message(t("rankings.no_data", lang))]
     b = board(wh, view, end)
-    period = fr.period_text(b.grain, b.start, lang) + (t("rankings.in_progress", lang) if b.in_progress else "")
+    period = fmt.period(b.grain, b.start, lang, span=True) + (t("rankings.in_progress", lang) if b.in_progress else "")
     weights_text = t("rankings.weights_custom", lang) if b.weights else t("rankings.weights_eq", lang)
     sub = t("rankings.subtitle", lang, period=period, weights=weights_text)
     if view.mode == "points":

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from dashboard.figures import rankings as fr
+from dashboard import format as fmt
 from dashboard.i18n import t
 from dashboard.state import first_param
 from warehouse import scoring
@@ -90,7 +90,7 @@ def period_options(grain: str, end: dt.date, lang: str) -> list[dict[str, str]]:
     spans = calendar.periods(grain, calendar.period_of("year", calendar.shift_year(end, -2))[0], end)
     out = []
     for s, e in reversed(spans):
-        label = fr.period_text(grain, s, lang)
+        label = fmt.period(grain, s, lang, span=True)
         if e > end:
             label += t("rankings.in_progress", lang)
         out.append({"label": label, "value": s.isoformat()})

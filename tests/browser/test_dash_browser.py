@@ -228,7 +228,7 @@ def test_dash009_new_generation_shows_without_reload(dash_duo: Any, tmp_path: Pa
 
 
 def test_dash010_report_2022_is_the_work_report(dash_duo: Any, browser_warehouse: Path) -> None:
-    from pages.report import fmt
+    from dashboard.format import report as fmt
     from warehouse.report import REPORT_FIGURES
 
     _start(dash_duo, browser_warehouse)

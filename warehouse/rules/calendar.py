@@ -147,32 +147,6 @@ def parse(text: object) -> Period | None:
     return None
 
 
-_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_CN_QUARTERS = "一二三四"
-
-
-def label(grain: str, start: dt.date, lang: str = "zh") -> str:
-    """The period's name: 2022年 / 2022年上半年 / 2022年第一季度 / 2022年3月 / 2023年第5周 / 2022年3月5日
-    (English: 2022 / 2022 H1 / 2022 Q1 / Mar 2022 / 2023-W05 / 2022-03-05). SQL ``cal_label`` writes the zh form."""
-    _check(grain)
-    s = period_of(grain, start)[0]
-    en = lang == "en"
-    if grain == "year":
-        return f"{s.year}" if en else f"{s.year}年"
-    if grain == "half":
-        h = 1 if s.month == 1 else 2
-        return f"{s.year} H{h}" if en else f"{s.year}年{'上' if h == 1 else '下'}半年"
-    if grain == "quarter":
-        q = (s.month - 1) // 3 + 1
-        return f"{s.year} Q{q}" if en else f"{s.year}年第{_CN_QUARTERS[q - 1]}季度"
-    if grain == "month":
-        return f"{_EN_MONTHS[s.month - 1]} {s.year}" if en else f"{s.year}年{s.month}月"
-    if grain == "week":
-        iso = s.isocalendar()
-        return f"{iso.year}-W{iso.week:02d}" if en else f"{iso.year}年第{iso.week}周"
-    return s.isoformat() if en else f"{s.year}年{s.month}月{s.day}日"
-
-
 def month_range(day: dt.date) -> tuple[dt.date, dt.date]:
     """(first day, last day) of ``day``'s month."""
     return period_of("month", day)

@@ -40,7 +40,7 @@ targets (input): indicator, town_code (NaN/None = the whole district), target, d
 ``points_mode`` → town_code, period_start, item, points, full_points, deducted, provisional, rank (Int64),
     ranked_of, prev_rank, rank_change.
 ``forecast_all`` → town_code, period_start, indicator, value_now, projected_value, expected_remaining, target,
-    needed, allowance, on_track, message, target_text (words: dashboard.scoring_text).
+    needed, allowance, on_track, message, kind (words and numbers as text: dashboard.scoring_text).
 ``per_size`` → the values columns + volume, volume_per_10k, volume_per_100km.
 """
 

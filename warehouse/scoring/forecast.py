@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import pandas as pd
 
-from warehouse.scoring.common import _EPS, _frac, _isnan, _round, indicator_meta
+from warehouse.scoring.common import _EPS, _frac, _isnan, indicator_meta
 
 # --- forecast to period end ----------------------------------------------------------------------------------
 
@@ -45,13 +45,6 @@ class Forecast:
     allowance: int | None
     on_track: bool | None
     message: str  # what to say: an i18n key under forecast.* (rendered by dashboard.scoring_text)
-    target_text: str  # the target as shown in the message: 90% / 12
-
-
-def _fmt_target(target: float, kind: str) -> str:
-    if kind == "rate":
-        return f"{float(_round(_frac(target) * 100, 2).normalize()):g}%"
-    return f"{target:g}"
 
 
 def forecast(numerator: float, denominator: float | None, target: float | None, *, period_start: dt.date,
@@ -69,7 +62,6 @@ def forecast(numerator: float, denominator: float | None, target: float | None, 
     needed = allowance = None
     on_track: bool | None = None
     t = None if _isnan(target) else _frac(float(target))  # type: ignore[arg-type]
-    tt = "" if t is None else _fmt_target(float(target), kind)  # type: ignore[arg-type]
     if kind == "rate":
         den = _frac(denominator or 0)
         value_now = float(num / den) if den else None
@@ -116,7 +108,7 @@ def forecast(numerator: float, denominator: float | None, target: float | None, 
     return Forecast(
         indicator, kind, direction, period_start, period_end, as_of, elapsed, total, float(num),
         None if den is None else float(den), value_now, proj_num, proj_den, proj_value, remaining,
-        None if t is None else float(target), needed, allowance, on_track, message, tt,  # type: ignore[arg-type]
+        None if t is None else float(target), needed, allowance, on_track, message,  # type: ignore[arg-type]
     )
 
 
@@ -124,10 +116,10 @@ def forecast_all(scored: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """``forecast`` of every row of ``score_indicators`` (which needs period_end) whose period contains ``as_of``.
 
     Columns: town_code, period_start, indicator, value_now, projected_value, expected_remaining, target,
-    needed, allowance, on_track, message, target_text.
+    needed, allowance, on_track, message, kind.
     """
     cols = ["town_code", "period_start", "indicator", "value_now", "projected_value", "expected_remaining", "target",
-            "needed", "allowance", "on_track", "message", "target_text"]
+            "needed", "allowance", "on_track", "message", "kind"]
     out = []
     for r in scored.to_dict("records"):
         start, end = pd.Timestamp(r["period_start"]).date(), pd.Timestamp(r["period_end"]).date()
