@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import re
 import sys
 from pathlib import Path
 
@@ -28,69 +30,97 @@ def _print_json(data: object) -> None:
 
 # --- load ----------------------------------------------------------------------------------
 
+def _text(*parts: tuple[str, str] | str):
+    """A rich Text from plain strings and (text, style) pairs: file text is never read as markup."""
+    from rich.text import Text
+
+    return Text.assemble(*parts)
+
 
 def cmd_load(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from etl.load import expand_paths, load_files
+    from dashboard.i18n import t
+    from etl.inputs import expand_paths
+    from etl.load import load_files
+    from etl.problems import shown
 
     if args.dry_run:  # what `kpi sniff` says about every file found, nothing loaded
         args.paths, args.lang, args.json = [str(p) for p in expand_paths(Path(p) for p in args.paths)], "zh", False
         return cmd_sniff(args)
     console = _console()
+    lang = _lang(args)
     warehouse = store.warehouse_path(args.warehouse)
     paths = [Path(p) for p in args.paths]
     total = len(expand_paths(paths))
     if total == 0:
-        console.print("[red]no export files found[/red] in " + ", ".join(map(str, paths)))
+        console.print(_text((t("cli.none_found", lang), "red"), ", ".join(shown(p) for p in paths)))
         return 2
     progress = Progress(
         TextColumn("[bold]loading[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.description}"), console=console, transient=True, disable=args.quiet,
+        TextColumn("{task.fields[name]}", markup=False), console=console, transient=True, disable=args.quiet,
     )
     with progress:
-        task = progress.add_task("", total=total)
+        task = progress.add_task("", total=total, name="")
 
         def on_start(file: Path) -> None:
-            progress.update(task, description=file.name)
+            progress.update(task, name=shown(file.name))
 
         def on_file(file: Path, tables: list) -> None:
             for t in tables:
-                progress.console.print(_summary_line(t))
+                progress.console.print(_summary_line(t, lang))
             progress.advance(task)
 
         result = load_files(warehouse, paths, force=args.source, on_start=on_start, on_file=on_file)
     failed = [t for t in result.tables if t.status == "failed"]
     rejected = sum(t.rows_rejected for t in result.tables)
     loaded = sum(t.rows_loaded for t in result.tables)
-    console.print(
-        f"{total} file(s): {loaded:,} rows loaded, {rejected:,} rejected, {len(failed)} table(s) failed; "
-        f"published {result.generation.name if result.generation else 'nothing'} → {warehouse}"
-    )
+    rows_in = sum(t.rows_in for t in result.tables)
+    published = result.generation.name if result.generation else t("cli.nothing", lang)
+    console.print(_text(t("cli.load_summary", lang, files=total, rows_in=f"{rows_in:,}", loaded=f"{loaded:,}",
+                          rejected=f"{rejected:,}", failed=len(failed), published=published,
+                          warehouse=shown(warehouse))))
     if rejected:
-        console.print(f"see the rejected rows with: kpi rejects --warehouse {warehouse}")
+        console.print(_text(f"{t('cli.see_rejects', lang)}kpi rejects --warehouse {shown(warehouse)}"))
     return 0 if result.ok else 1
 
 
-def _summary_line(t) -> str:
-    """One line per table: source detected, rows in, loaded, rejected (or the error)."""
+def _summary_line(t, lang: str = "zh"):
+    """One line per table: source detected, rows in, loaded, rejected, skipped (or the error)."""
+    w = _words(lang)
+    error = (t.error if lang == "zh" else t.error_en) or t.error or ""
     if t.status == "failed":
-        return f"[red]FAILED[/red]  {t.label}: {t.error}"
+        counts = f" ({w['rows_in']} {t.rows_in:,})" if t.rows_in else ""
+        return _text((w["failed"], "red"), f"  {t.label}: {error}{counts}")
     if t.status == "skipped":
-        return f"[dim]skipped[/dim] {t.label}: {t.error}"
+        return _text((w["skipped"], "dim"), f" {t.label}: {error}")
     style = "yellow" if t.rows_rejected else "green"
-    extra = f", skipped {t.rows_skipped} total/signature rows" if t.rows_skipped else ""
-    return (
-        f"[{style}]loaded[/{style}]  {t.label}: {t.source}, rows in {t.rows_in:,}, "
-        f"loaded {t.rows_loaded:,}, rejected {t.rows_rejected:,}{extra}"
+    blank = f" ({w['blank']} {t.rows_blank:,})" if t.rows_blank else ""
+    return _text(
+        (w["loaded"], style),
+        f"  {t.label}: {t.source}, {w['rows_in']} {t.rows_in:,}, {w['loaded_n']} {t.rows_loaded:,}, "
+        f"{w['rejected']} {t.rows_rejected:,}, {w['skipped_n']} {t.rows_skipped:,}{blank}",
     )
 
 
+def _words(lang: str) -> dict[str, str]:
+    """The command line's words (``cli.*`` in the catalogue) in one language, by their short names."""
+    from dashboard.i18n import CATALOGUE, t
+
+    return {key.removeprefix("cli."): t(key, lang) for key in CATALOGUE if key.startswith("cli.")}
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return getattr(args, "lang", None) or "zh"
+
+
 def cmd_loads(args: argparse.Namespace) -> int:
+    from etl.problems import shown
+
     rows = _query(
         args,
-        "SELECT file_name AS file, sheet, source, rows_in, rows_loaded, rows_rejected, rows_skipped, status, "
-        "error, note, started_at AS \"when\", round(duration_s, 3) AS duration_s, file_path "
+        "SELECT file_name AS file, sheet, source, rows_in, rows_loaded, rows_rejected, rows_skipped, rows_blank, "
+        "status, error, error_en, note, started_at AS \"when\", round(duration_s, 3) AS duration_s, file_path "
         "FROM load_log ORDER BY load_id",
     )
     if args.json:
@@ -98,18 +128,28 @@ def cmd_loads(args: argparse.Namespace) -> int:
         return 0
     from rich.table import Table
 
-    table = Table("when", "file", "source", "in", "loaded", "rejected", "status", "error", "s")
+    lang = _lang(args)
+    w = _words(lang)
+    table = Table(w["when"], w["file"], w["source"], w["rows_in"], w["loaded_n"], w["rejected"], w["skipped_n"],
+                  w["status"], w["error"], "s")
     for r in rows:
         name = f"{r['file']}[{r['sheet']}]" if r["sheet"] else r["file"]
+        error = (r["error"] if lang == "zh" else r["error_en"]) or r["error"] or ""
+        skipped = f"{r['rows_skipped']}" + (f" ({w['blank']} {r['rows_blank']})" if r["rows_blank"] else "")
+        status = w.get(f"status.{r['status']}", r["status"])
         table.add_row(
-            str(r["when"])[:19], name, r["source"] or "", str(r["rows_in"]), str(r["rows_loaded"]),
-            str(r["rows_rejected"]), r["status"], r["error"] or "", f"{r['duration_s']:.2f}",
+            str(r["when"])[:19], _text(shown(name)), _text(r["source"] or ""), str(r["rows_in"]),
+            str(r["rows_loaded"]), str(r["rows_rejected"]), skipped, status, _text(shown(error)),
+            f"{r['duration_s']:.2f}",
         )
     _console().print(table)
     return 0
 
 
 def cmd_rejects(args: argparse.Namespace) -> int:
+    from dashboard.i18n import t
+    from etl.problems import shown
+
     rows = _query(
         args,
         "SELECT file_name AS file, sheet, source, row_no AS row, header AS column, value, reason "
@@ -120,14 +160,46 @@ def cmd_rejects(args: argparse.Namespace) -> int:
         return 0
     from rich.table import Table
 
-    table = Table("file", "row", "column", "value", "reason")
+    lang = _lang(args)
+    w = _words(lang)
+    table = Table(w["file"], w["row"], w["column"], w["value"], w["reason"])
     for r in rows:
         name = f"{r['file']}[{r['sheet']}]" if r["sheet"] else r["file"]
-        table.add_row(name, str(r["row"]), r["column"] or "", r["value"] or "", r["reason"])
+        value = shown(r["value"] or "")
+        value = value if len(value) <= 200 else value[:199] + "…"
+        table.add_row(_text(shown(name)), str(r["row"]), _text(shown(r["column"] or "")), _text(value),
+                      _text(_reason(r["reason"], lang)))
     console = _console()
     console.print(table)
-    console.print(f"{len(rows)} rejected value(s)")
+    console.print(_text(t("cli.rejected_values", lang, n=len(rows))))
     return 0
+
+
+# Reject reasons are stored in English (etl/sqlgen.py); their catalogue keys, and the prefixes of those with values.
+_REASON_KEYS = {
+    "required value missing": "reject.missing", "not a date": "reject.not_date", "not a number": "reject.not_number",
+    "unknown town": "reject.unknown_town", "unknown city unit": "reject.unknown_unit",
+    "negative value": "reject.negative", "number out of range": "reject.out_of_range",
+    "undecodable bytes in the text": "reject.undecodable",
+}
+_REASON_PATTERNS = (
+    (re.compile(r"expected \S+ or \S+"), "reject.bool"),
+    (re.compile(r"date outside (?P<range>.+)"), "reject.date_range"),
+    (re.compile(r"value too long \(over (?P<limit>\S+) characters\)"), "reject.too_long"),
+    (re.compile(r"unexpected value \(expected (?P<allowed>.+)\)"), "reject.unexpected"),
+)
+
+
+def _reason(reason: str, lang: str) -> str:
+    """A reject reason in the chosen language."""
+    from dashboard.i18n import t
+
+    if reason in _REASON_KEYS:
+        return t(_REASON_KEYS[reason], lang)
+    for pattern, key in _REASON_PATTERNS:
+        if m := pattern.fullmatch(reason):
+            return t(key, lang, **m.groupdict())
+    return reason
 
 
 def _query(args: argparse.Namespace, sql: str) -> list[dict]:
@@ -245,7 +317,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if code:
             return code
     if store.current_generation(warehouse) is None or args.reload:
-        code = cmd_load(argparse.Namespace(paths=[str(out_dir)], warehouse=str(warehouse), source=None, quiet=False))
+        code = cmd_load(argparse.Namespace(paths=[str(out_dir)], warehouse=str(warehouse), source=None, quiet=False,
+                                           lang=os.environ.get("KPI_LANG", "zh")))
         if code:
             return code
     return cmd_serve(argparse.Namespace(warehouse=str(warehouse), host=args.host, port=args.port, debug=False))
@@ -279,6 +352,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
+    def with_lang(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--lang", choices=("zh", "en"), default=os.environ.get("KPI_LANG", "zh"),
+                       help="language of messages: zh (default) or en")
+        return p
+
     def with_warehouse(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         p.add_argument("--warehouse", help="warehouse path (default: $KPI_WAREHOUSE or data/warehouse.duckdb)")
         return p
@@ -288,11 +366,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", choices=sorted(SOURCES_BY_NAME), metavar="NAME",
                    help="force the source instead of detecting it from the headers: " + ", ".join(SOURCES_BY_NAME))
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    with_lang(p)
     p.add_argument("--dry-run", action="store_true", help="report what a load would do (as kpi sniff), load nothing")
     p.set_defaults(func=cmd_load)
 
     for name, func, text in (("loads", cmd_loads, "the load log"), ("rejects", cmd_rejects, "rejected rows")):
-        p = with_warehouse(sub.add_parser(name, help=text))
+        p = with_lang(with_warehouse(sub.add_parser(name, help=text)))
         p.add_argument("--json", action="store_true")
         p.set_defaults(func=func)
 

@@ -435,6 +435,48 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "得分 = 基础分 − Σ扣分（按期结案率等每低于标准1个百分点扣分、每件返工案件扣分），最低0分",
         "points = full points − Σ deductions (per percentage point below each threshold, per reworked case), "
         "not below 0"),
+    # kpi load / loads / rejects (the command line)
+    "cli.failed": ("失败", "FAILED"),
+    "cli.skipped": ("跳过", "skipped"),
+    "cli.loaded": ("已载入", "loaded"),
+    "cli.rows_in": ("读入", "rows in"),
+    "cli.loaded_n": ("载入", "loaded"),
+    "cli.rejected": ("拒绝", "rejected"),
+    "cli.skipped_n": ("跳过", "skipped"),
+    "cli.blank": ("空白", "blank"),
+    "cli.none_found": ("未找到导出文件：", "no export files found in "),
+    "cli.see_rejects": ("查看被拒绝的行：", "see the rejected rows with: "),
+    "cli.nothing": ("无", "nothing"),
+    "cli.load_summary": (
+        "{files} 个文件：读入 {rows_in} 行，载入 {loaded} 行，拒绝 {rejected} 行，{failed} 个表失败；"
+        "已发布 {published} → {warehouse}",
+        "{files} file(s): {rows_in} rows in, {loaded} rows loaded, {rejected} rejected, {failed} table(s) failed; "
+        "published {published} → {warehouse}"),
+    "cli.rejected_values": ("{n} 个被拒绝的值", "{n} rejected value(s)"),
+    "cli.when": ("时间", "when"),
+    "cli.file": ("文件", "file"),
+    "cli.source": ("来源", "source"),
+    "cli.status": ("状态", "status"),
+    "cli.error": ("错误", "error"),
+    "cli.row": ("行", "row"),
+    "cli.column": ("列", "column"),
+    "cli.value": ("值", "value"),
+    "cli.reason": ("原因", "reason"),
+    "cli.status.loaded": ("已载入", "loaded"),
+    "cli.status.failed": ("失败", "failed"),
+    "cli.status.skipped": ("跳过", "skipped"),
+    "reject.missing": ("缺少必填值", "required value missing"),
+    "reject.not_date": ("不是日期", "not a date"),
+    "reject.not_number": ("不是数字", "not a number"),
+    "reject.unknown_town": ("未知镇街", "unknown town"),
+    "reject.unknown_unit": ("未知区市", "unknown city unit"),
+    "reject.bool": ("应为 是 或 否", "expected 是 or 否"),
+    "reject.negative": ("不应为负数", "negative value"),
+    "reject.out_of_range": ("数字超出范围", "number out of range"),
+    "reject.undecodable": ("文本含无法解码的字节", "undecodable bytes in the text"),
+    "reject.date_range": ("日期超出范围（{range}）", "date outside {range}"),
+    "reject.too_long": ("值过长（超过 {limit} 个字符）", "value too long (over {limit} characters)"),
+    "reject.unexpected": ("取值不在允许范围（应为 {allowed}）", "unexpected value (expected {allowed})"),
 }
 
 SOURCE_LABELS: dict[str, tuple[str, str]] = {

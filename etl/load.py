@@ -10,18 +10,22 @@ stops the rest of the batch. The generation is published only when the batch is 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from etl.detect import DetectError, Detection, detect
-from etl.readers import SUPPORTED_SUFFIXES, ReadError, Table, read_tables
+from etl.inputs import expand_inputs, file_sha256, outside_link
+from etl.limits import LOAD_MEMORY_LIMIT, MAX_FILE_BYTES, file_time_limit
+from etl.problems import LoadError, detect_zh, engine_error, one_line
+from etl.readers import ReadError, Table, check_regular_file, read_tables
+from etl.results import LoadResult, TableResult
 from etl.sources import SOURCES_BY_NAME, ColumnSpec, SourceSpec
 from etl.sqlgen import (
     LOOKUP_KINDS,
@@ -35,66 +39,6 @@ from etl.sqlgen import (
 )
 from etl.text import header_key
 from warehouse import store
-
-
-@dataclass
-class TableResult:
-    """What happened to one table (a CSV file or one sheet) of a load."""
-
-    file: Path
-    sheet: str | None
-    source: str | None = None
-    rows_in: int = 0
-    rows_loaded: int = 0
-    rows_rejected: int = 0
-    rows_skipped: int = 0
-    rows_new: int = 0
-    rows_replaced: int = 0
-    status: str = "loaded"  # loaded, failed, or skipped (a sheet with no table beside one that loaded)
-    error: str | None = None
-    load_id: int | None = None
-    note: str | None = None
-    duration_s: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return self.status in ("loaded", "skipped")
-
-    @property
-    def label(self) -> str:
-        return f"{self.file.name}[{self.sheet}]" if self.sheet else self.file.name
-
-
-@dataclass
-class LoadResult:
-    warehouse: Path
-    generation: Path | None
-    tables: list[TableResult] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.tables) and all(t.ok for t in self.tables)
-
-
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files given, plus every export file below the folders given (sorted, hidden ones skipped)."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(
-                p for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                and not any(part.startswith((".", "~$")) for part in p.relative_to(path).parts)
-            )
-        else:
-            files.append(path)
-    return files
-
-
-def file_sha256(path: Path) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
-
 
 # --- per-table SQL -------------------------------------------------------------------------
 
@@ -129,7 +73,8 @@ def _unit_scale(col: ColumnSpec, header: str | None, context: dict[str, object])
 
 
 def _staging_sql(
-    det: Detection, source_sql: str, width: int, maps: dict[str, str], table: str = "staged", keep_text: bool = False
+    det: Detection, source_sql: str, width: int, maps: dict[str, str], table: str = "staged", keep_text: bool = False,
+    replaced: bool = False,
 ) -> str:
     """CREATE TEMP TABLE of typed values and the skip / ok flags of every row, in file order.
 
@@ -174,7 +119,7 @@ def _staging_sql(
         else:
             text = f"t{j}"
             typed.append(f"{text} AS t_{col.name}, ({expr})::{_sql_type(col)} AS {col.name}")
-            problem = problem_expression(col, f"t_{col.name}", col.name)
+            problem = _problem(col, replaced)
             if problem:
                 problems.append(problem)
         if col.kind == "dept":
@@ -196,11 +141,25 @@ def _staging_sql(
     ok = f"coalesce({', '.join(problems)}) IS NULL" if problems else "TRUE"
     texts = ", ".join(f"t_{c}" for c in det.columns)
     columns = "*" if keep_text else f"* EXCLUDE ({texts})"
+    # A row whose every cell is blank is not a row at all (the reader does not count it either).
+    # Most rows have a key, so the test of every cell runs only for the few that do not.
+    cells = "coalesce(" + ", ".join(f"nullif(trim(f{j}, ' \t'), '')" for j in range(width)) + ") IS NULL"
+    k = key_cols[0]
+    empty = f"CASE WHEN trim(f{k}, ' \t') <> '' THEN FALSE ELSE {cells} END"
     return (
         f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {columns}, {ok} AS _ok FROM ("
-        f"SELECT _part, {', '.join(typed)}, {skip} AS _skip, {blank} AS _blank FROM (SELECT _part, {first_cells}, "
-        f"{fold} FROM {source_sql}))"
+        f"SELECT _part, _empty, {', '.join(typed)}, {skip} OR _empty AS _skip, {blank} AND NOT _empty AS _blank "
+        f"FROM (SELECT _part, {empty} AS _empty, {first_cells}, {fold} FROM {source_sql}))"
     )
+
+
+def _problem(col: ColumnSpec, replaced: bool) -> str | None:
+    """Why a staged value is unusable; undecodable bytes (U+FFFD from the reader) come first."""
+    problem = problem_expression(col, f"t_{col.name}", col.name)
+    if replaced:
+        bad = f"CASE WHEN contains(t_{col.name}, '\ufffd') THEN 'undecodable bytes in the text' END"
+        problem = f"coalesce({bad}, {problem})" if problem else bad
+    return problem
 
 
 _TYPES = {"ts": "TIMESTAMP", "date": "DATE", "int": "BIGINT", "num": "DECIMAL(18,4)", "bool": "BOOLEAN"}
@@ -230,13 +189,13 @@ def fact_columns(spec: SourceSpec) -> list[str]:
     return names
 
 
-def _rejects_sql(det: Detection, offset: int) -> str:
+def _rejects_sql(det: Detection, offset: int, replaced: bool = False) -> str:
     """INSERT of every unusable value of staged_text, with its part's load id and row number."""
     selects = []
     for col in det.spec.columns:
         if col.name not in det.columns:
             continue
-        problem = problem_expression(col, f"t_{col.name}", col.name)
+        problem = _problem(col, replaced)
         if problem:
             selects.append(
                 f"SELECT _part, rowid AS _rowid, {lit(col.name)} AS column_name, "
@@ -309,9 +268,10 @@ class _Part:
         """Tables with the same layout (columns, header rows, title facts) load in one statement."""
         d = self.det
         kind = "csv" if self.table.csv_path is not None else "sheet"
+        t = self.table
         return (kind, d.spec.name, tuple(sorted(d.columns.items())), tuple(sorted(d.headers.items())),
-                d.data_start, tuple(sorted((k, str(v)) for k, v in d.context.items())), self.table.csv_delimiter,
-                self.table.width)
+                d.data_start, tuple(sorted((k, str(v)) for k, v in d.context.items())), t.csv_delimiter,
+                t.csv_quote, t.csv_multiline, t.replaced, t.width)
 
 
 def _source_width(table: Table, det: Detection) -> int:
@@ -339,8 +299,9 @@ def _source_sql(con: duckdb.DuckDBPyConnection, parts: list[_Part]) -> str:
     return (
         f"(SELECT * EXCLUDE (filename), {index} END AS _part FROM read_csv({files}, header = false, "
         f"skip = {first.det.data_start}, columns = {columns}, delim = {lit(first.table.csv_delimiter)}, "
-        "quote = '\"', escape = '\"', auto_detect = false, null_padding = true, strict_mode = false, "
-        "max_line_size = 10000000, filename = true))"
+        f"quote = {lit(first.table.csv_quote)}, escape = {lit(first.table.csv_quote)}, auto_detect = false, "
+        "null_padding = true, strict_mode = false, max_line_size = 20000000, filename = true"
+        f"{', parallel = false' if first.table.csv_multiline else ''}))"
     )
 
 
@@ -350,32 +311,34 @@ def _load_parts(con: duckdb.DuckDBPyConnection, parts: list[_Part], batch: str, 
     det = parts[0].det
     width = _source_width(parts[0].table, det)
     offset = det.data_start + 1  # the first data row's number in its file (rows count from 1)
+    replaced = parts[0].table.replaced
     in_transaction = False
+    timer = threading.Timer(file_time_limit() * len(parts), con.interrupt)
+    timer.start()
     try:
         source = _source_sql(con, parts)
         # Staged outside the transaction: rowids of a committed temp table count rows in file order.
-        con.execute(_staging_sql(det, source, width, maps))
+        con.execute(_staging_sql(det, source, width, maps, replaced=replaced))
         stats = {
             part: row for part, *row in con.execute(
                 "SELECT _part, min(rowid), count(*) FILTER (WHERE NOT _skip AND _ok), "
-                "count(*) FILTER (WHERE NOT _skip AND NOT _ok), count(*) FILTER (WHERE _skip AND NOT _blank) "
+                "count(*) FILTER (WHERE NOT _skip AND NOT _ok), "
+                "count(*) FILTER (WHERE _skip AND NOT _blank AND NOT _empty), count(*) FILTER (WHERE _blank) "
                 "FROM staged GROUP BY _part"
             ).fetchall()
         }
-        rejects = _rejects_sql(det, offset)
+        for i, part in enumerate(parts):
+            _account(part.result, det.spec.name, *stats.get(i, (0, 0, 0, 0, 0))[1:])
+        rejects = _rejects_sql(det, offset, replaced)
         any_rejects = any(row[2] for row in stats.values())
         if rejects and any_rejects:
             # Stage again keeping the text, only when there is something to describe.
-            con.execute(_staging_sql(det, source, width, maps, "staged_text", keep_text=True))
+            con.execute(_staging_sql(det, source, width, maps, "staged_text", keep_text=True, replaced=replaced))
         con.execute("BEGIN")
         in_transaction = True
         part_rows = []
         for i, part in enumerate(parts):
-            first_rowid, loaded, rejected, skipped = stats.get(i, (0, 0, 0, 0))
-            r = part.result
-            r.source = det.spec.name
-            r.rows_loaded, r.rows_rejected, r.rows_skipped = int(loaded), int(rejected), int(skipped)
-            r.rows_in = r.rows_loaded + r.rows_rejected
+            first_rowid, r = stats.get(i, (0,))[0], part.result
             part_rows.append((i, r.load_id, first_rowid, part.sha, part.file.name, part.table.sheet, det.spec.name))
         con.execute(
             "CREATE OR REPLACE TEMP TABLE parts (_part BIGINT, load_id BIGINT, first_rowid BIGINT, sha VARCHAR, "
@@ -402,24 +365,53 @@ def _load_parts(con: duckdb.DuckDBPyConnection, parts: list[_Part], batch: str, 
             con.execute("ROLLBACK")
         raise
     finally:
+        timer.cancel()
         con.execute("DROP TABLE IF EXISTS staged; DROP TABLE IF EXISTS staged_text; DROP TABLE IF EXISTS winners; "
                     "DROP TABLE IF EXISTS parts")
         if parts[0].table.rows is not None:
             con.unregister("sheet_rows")
 
 
-def _plain_error(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text if isinstance(exc, DetectError | ReadError) else f"{type(exc).__name__}: {text}"
+def _account(r: TableResult, source: str, loaded: int, rejected: int, skipped: int, blank: int) -> None:
+    """Fill a table's counts from staging; raise when they do not add up to the rows the reader counted."""
+    r.source = source
+    r.rows_loaded, r.rows_rejected = int(loaded), int(rejected)
+    r.rows_skipped, r.rows_blank = int(skipped) + int(blank), int(blank)
+    staged = r.rows_loaded + r.rows_rejected + r.rows_skipped
+    if staged != r.rows_in:
+        raise LoadError(
+            f"行数对不上：文件中有 {r.rows_in:,} 行，读入 {staged:,} 行（载入 {r.rows_loaded:,}、拒绝 "
+            f"{r.rows_rejected:,}、跳过 {r.rows_skipped:,}）；整个文件未载入",
+            f"rows do not add up: the file has {r.rows_in:,} rows, {staged:,} were read (loaded "
+            f"{r.rows_loaded:,}, rejected {r.rows_rejected:,}, skipped {r.rows_skipped:,}); nothing of it loaded",
+        )
+    if r.rows_loaded == 0 and r.rows_rejected > 0:
+        r.status = "failed"
+        r.error, r.error_en = (f"全部 {r.rows_rejected:,} 行都被拒绝（见 kpi rejects）",
+                               f"every one of its {r.rows_rejected:,} rows was rejected (see kpi rejects)")
+
+
+def _plain_error(exc: BaseException) -> LoadError:
+    """A one-line message in both languages for any error (header matching, reading, the engine)."""
+    if isinstance(exc, DetectError) and not isinstance(exc, LoadError):
+        en = one_line(str(exc))
+        return LoadError(detect_zh(en), en)
+    return engine_error(exc)
+
+
+_LOG_COLUMNS = (
+    "load_id, batch_id, file_path, file_name, file_sha256, sheet, source, rows_in, rows_loaded, rows_rejected, "
+    "rows_skipped, rows_blank, rows_new, rows_replaced, status, error, error_en, note, started_at, duration_s"
+)
 
 
 def _log(con: duckdb.DuckDBPyConnection, load_id: int, batch: str, file: Path, sha: str | None,
          r: TableResult, started_at: dt.datetime) -> None:
     con.execute(
-        "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [load_id, batch, str(file.resolve()), file.name, sha, r.sheet, r.source, r.rows_in, r.rows_loaded,
-         r.rows_rejected, r.rows_skipped, r.rows_new, r.rows_replaced, r.status, r.error, r.note, started_at,
-         r.duration_s],
+        f"INSERT INTO load_log ({_LOG_COLUMNS}) VALUES ({', '.join('?' * 20)})",
+        [load_id, batch, str(file.absolute()), file.name, sha, r.sheet, r.source, r.rows_in, r.rows_loaded,
+         r.rows_rejected, r.rows_skipped, r.rows_blank, r.rows_new, r.rows_replaced, r.status, r.error, r.error_en,
+         r.note, started_at, r.duration_s],
     )
 
 
@@ -430,6 +422,7 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(MACROS)
     # DuckDB turns each constant list test into a hash join of its own; staging has dozens of them.
     con.execute("SET disabled_optimizers = 'in_clause'")
+    con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
 
 
 MAX_PARTS_PER_STATEMENT = 64
@@ -450,7 +443,7 @@ def load_files(
     """
     if force is not None and force not in SOURCES_BY_NAME:
         raise ValueError(f"unknown source {force!r}; known: {', '.join(SOURCES_BY_NAME)}")
-    files = expand_paths(paths)
+    inputs = expand_inputs(paths)
     batch = uuid.uuid4().hex[:12]
     with store.writer_lock(warehouse):
         draft = store.start_draft(warehouse)
@@ -462,10 +455,10 @@ def load_files(
             by_file: dict[Path, list[TableResult]] = {}
             waiting: dict[Path, int] = {}
             groups: dict[tuple, list[_Part]] = {}
-            for file in files:
+            for file, root in inputs:
                 if on_start:
                     on_start(file)
-                results, parts = _read_file(con, file, draft.workdir, batch, force)
+                results, parts = _read_file(con, file, root, draft.workdir, batch, force)
                 by_file[file] = results
                 waiting[file] = len(parts)
                 for part in parts:
@@ -506,9 +499,10 @@ def _load_chunk(con: duckdb.DuckDBPyConnection, chunk: list[_Part], batch: str, 
 
 
 def _fail(con: duckdb.DuckDBPyConnection, part: _Part, batch: str, exc: Exception) -> None:
+    """Record a table that failed; it keeps the rows in the reader counted (nothing of it loaded)."""
     r = part.result
-    r.status, r.error = "failed", _plain_error(exc)
-    r.rows_in = r.rows_loaded = r.rows_rejected = r.rows_skipped = r.rows_new = r.rows_replaced = 0
+    r.fail(_plain_error(exc))
+    r.rows_loaded = r.rows_rejected = r.rows_skipped = r.rows_blank = r.rows_new = r.rows_replaced = 0
     _log(con, r.load_id, batch, part.file, part.sha, r, part.started_at)
 
 
@@ -519,7 +513,7 @@ def _finish_file(
     if len(results) > 1 and any(r.status == "loaded" for r in results):
         # Sheets that hold no table (notes, charts) are not failures when another sheet loaded.
         for r in results:
-            if r.status == "failed" and r.error and r.error.startswith(("headers match no known", "no data")):
+            if r.status == "failed" and r.error_en and r.error_en.startswith(("headers match no known", "no data")):
                 r.status = "skipped"
                 con.execute("UPDATE load_log SET status = 'skipped' WHERE load_id = ?", [r.load_id])
     if on_file:
@@ -527,21 +521,25 @@ def _finish_file(
 
 
 def _read_file(
-    con: duckdb.DuckDBPyConnection, file: Path, workdir: Path, batch: str, force: str | None
+    con: duckdb.DuckDBPyConnection, file: Path, root: Path | None, workdir: Path, batch: str, force: str | None
 ) -> tuple[list[TableResult], list[_Part]]:
-    """Read a file and detect its tables; failures are logged at once, the rest become parts to load."""
+    """Read a file and detect its tables; failures are logged at once, the rest become parts to load.
+
+    Whatever goes wrong with one file or sheet (unreadable, too big, a parser or engine error) fails that
+    file or sheet only, with a one-line message; the batch goes on.
+    """
     started = time.perf_counter()
     started_at = dt.datetime.now()
     sha: str | None = None
     try:
-        if not file.exists():
-            raise ReadError("no such file")
-        if file.is_dir():
-            raise ReadError("is a folder with no export files")
+        if outside_link(file, root):
+            raise ReadError("是指向所选文件夹之外的链接，未读取", "is a link to outside the folder given: not followed")
+        check_regular_file(file, MAX_FILE_BYTES)
         sha = file_sha256(file)
         tables = read_tables(file, workdir)
-    except (ReadError, OSError) as exc:
-        failed = TableResult(file, None, status="failed", error=_plain_error(exc))
+    except Exception as exc:  # any error of one file fails that file only
+        failed = TableResult(file, None)
+        failed.fail(_plain_error(exc))
         failed.load_id = _row(con, "SELECT nextval('load_id_seq')")[0]
         failed.duration_s = time.perf_counter() - started
         _log(con, failed.load_id, batch, file, sha, failed, started_at)
@@ -552,12 +550,20 @@ def _read_file(
         r = TableResult(file, table.sheet, load_id=_row(con, "SELECT nextval('load_id_seq')")[0])
         results.append(r)
         try:
+            if table.error is not None and not table.preview:
+                raise table.error
             det = detect(table.preview, force)
-        except DetectError as exc:
-            r.status, r.error = "failed", _plain_error(exc)
+            r.rows_in = table.records_below(det.data_start)
+            r.source = det.spec.name
+            if table.error is not None:  # counted, but not loadable (an unclosed quote, say)
+                raise table.error
+        except Exception as exc:
+            if r.source is None:
+                r.rows_in = table.records
+            r.fail(_plain_error(exc))
+            r.duration_s = time.perf_counter() - started
             _log(con, r.load_id, batch, file, sha, r, started_at)
             continue
-        r.source = det.spec.name
         notes = [*table.notes, *(["ignored columns: " + "、".join(det.ignored)] if det.ignored else [])]
         r.note = "; ".join(notes) or None
         parts.append(_Part(file, sha, table, det, r, started_at))

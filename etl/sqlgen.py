@@ -6,12 +6,22 @@ TEMP objects, created per connection, so they never become part of a warehouse f
 
 from __future__ import annotations
 
+from etl.limits import MAX_CELL_CHARS
 from etl.sources import ColumnSpec, SourceSpec
 
 # kpi_fold is the SQL twin of etl.text.fold_width (applied per kind: dates, numbers, ids, enumerations, lookups).
-_FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000\u00a0"
-_HALF = "".join(chr(c) for c in range(0x21, 0x7F)) + "  "
-FULL_WIDTH_RE = f"[{chr(0xFF01)}-{chr(0xFF5E)}\u3000\u00a0]"
+# Look-alike minus signs (U+2212 minus, U+2010/2011 hyphens, U+FE63 small hyphen-minus) fold to '-' with them,
+# so −300 is -300 (and then rejected where a negative makes no sense); dashes (— –) stay: they mean "missing".
+_MINUS_LIKE = "\u2212\u2010\u2011\ufe63"
+_FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000\u00a0" + _MINUS_LIKE
+_HALF = "".join(chr(c) for c in range(0x21, 0x7F)) + "  " + "-" * len(_MINUS_LIKE)
+FULL_WIDTH_RE = f"[{chr(0xFF01)}-{chr(0xFF5E)}\u3000\u00a0{_MINUS_LIKE}]"
+
+# Values a clerk would catch. Dates outside these years are rejected before any arithmetic sees them;
+# numbers must be finite and below MAX_ABS; only these columns may be negative (coordinates, scores, targets).
+MIN_YEAR, MAX_YEAR = 2000, 2100
+MAX_ABS = 1e12
+SIGNED_COLUMNS = frozenset({"x", "y", "score", "target"})
 
 
 def lit(text: str) -> str:
@@ -80,6 +90,10 @@ CREATE OR REPLACE TEMP MACRO kpi_ts(t, y) AS
             WHEN y IS NOT NULL AND contains(t, '月') AND NOT contains(t, '年')  -- 3月5日: the year is in the title
                 THEN try_strptime(CAST(y AS VARCHAR) || '年' || t, {_FORMATS})
         END);
+CREATE OR REPLACE TEMP MACRO kpi_ts_ok(ts) AS
+    CASE WHEN ts >= TIMESTAMP '{MIN_YEAR}-01-01' AND ts < TIMESTAMP '{MAX_YEAR + 1}-01-01' THEN ts END;
+CREATE OR REPLACE TEMP MACRO kpi_num_ok(x) AS
+    CASE WHEN isfinite(x) AND abs(x) < {MAX_ABS:.0f} THEN x END;
 CREATE OR REPLACE TEMP MACRO kpi_bool(t) AS
     CASE WHEN list_contains(['是', 'y', 'yes', 'true', '1', '√', '有'], kpi_key(t)) THEN TRUE
          WHEN list_contains(['否', 'n', 'no', 'false', '0', '×', 'x', '无'], kpi_key(t)) THEN FALSE END;
@@ -131,13 +145,13 @@ def typed_expression(col: ColumnSpec, raw: str, lookup: str, scale: str, year: s
         case "id":
             return f"kpi_id(kpi_ascii({raw}))"
         case "ts":
-            return f"kpi_ts(kpi_ascii({raw}), {year})"
+            return f"kpi_ts_ok(kpi_ts(kpi_ascii({raw}), {year}))"
         case "date":
-            return f"CAST(kpi_ts(kpi_ascii({raw}), {year}) AS DATE)"
+            return f"CAST(kpi_ts_ok(kpi_ts(kpi_ascii({raw}), {year})) AS DATE)"
         case "int":
-            return f"CAST(round(kpi_num(kpi_ascii({raw}), 1)) AS BIGINT)"
+            return f"CAST(round(kpi_num_ok(kpi_num(kpi_ascii({raw}), 1))) AS BIGINT)"
         case "num":
-            return f"kpi_num(kpi_ascii({raw}), {scale})"
+            return f"kpi_num_ok(kpi_num(kpi_ascii({raw}), {scale}))"
         case "bool":
             return f"kpi_bool(kpi_ascii({raw}))"
         case "stage":  # a workflow node ([办结], 监督中心（核查）) → its stage through the vocabulary
@@ -156,14 +170,25 @@ def typed_expression(col: ColumnSpec, raw: str, lookup: str, scale: str, year: s
 
 
 def problem_expression(col: ColumnSpec, raw: str, typed: str) -> str | None:
-    """SQL for why a value is unusable (NULL when fine), given its folded text; None if it cannot fail."""
-    checks: list[str] = []
+    """SQL for why a value is unusable (NULL when fine), given its trimmed text and its typed column."""
+    checks: list[str] = [f"WHEN strlen({raw}) > {MAX_CELL_CHARS} AND length({raw}) > {MAX_CELL_CHARS} "
+                         f"THEN 'value too long (over {MAX_CELL_CHARS:,} characters)'"]
     if col.required and not col.nullable:
         checks.append(f"WHEN kpi_text({raw}) IS NULL THEN 'required value missing'")
     if col.kind in ("ts", "date"):
+        checks.append(
+            f"WHEN kpi_value({raw}) IS NOT NULL AND {typed} IS NULL AND kpi_ts(kpi_ascii({raw}), NULL) IS NOT NULL "
+            f"THEN 'date outside {MIN_YEAR}–{MAX_YEAR}'"
+        )
         checks.append(f"WHEN kpi_value({raw}) IS NOT NULL AND {typed} IS NULL THEN 'not a date'")
     elif col.kind in ("int", "num"):
+        checks.append(
+            f"WHEN kpi_value({raw}) IS NOT NULL AND {typed} IS NULL AND kpi_num(kpi_ascii({raw}), 1) IS NOT NULL "
+            "THEN 'number out of range'"
+        )
         checks.append(f"WHEN kpi_value({raw}) IS NOT NULL AND {typed} IS NULL THEN 'not a number'")
+        if col.name not in SIGNED_COLUMNS:
+            checks.append(f"WHEN {typed} < 0 THEN 'negative value'")
     elif col.kind in ("town", "unit") and col.required and not col.nullable:
         what = "town" if col.kind == "town" else "city unit"
         checks.append(f"WHEN {typed} IS NULL THEN 'unknown {what}'")

@@ -1,9 +1,9 @@
 """A table that fails inside a group of same-layout tables never takes the others with it.
 
 Same-layout tables load together in one statement (etl/load.py ``_load_chunk``); when that statement fails,
-each table is retried alone, so only the bad one is lost. Two ways the group fails: a number too large for
-the fact table's DECIMAL(18,4) (an ID number typed into a coordinate column, as clerks do), and a failure
-injected into the merge for one file only.
+each table is retried alone, so only the bad one is lost. A number too large for the fact table's
+DECIMAL(18,4) (an ID number typed into a coordinate column, as clerks do) rejects its row, so a file whose
+only row it is fails on its own; a failure injected into the merge for one file only is retried one by one.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def test_retry001_value_overflow_fails_its_file_only(tmp_path: Path) -> None:
     result = load_files(tmp_path / "wh" / "warehouse.duckdb", files)
     assert [(t.file.name, t.status, t.rows_loaded) for t in result.tables] == [
         ("g1.csv", "loaded", 1), ("bad.csv", "failed", 0), ("g2.csv", "loaded", 1)]
-    assert "DECIMAL(18,4)" in (result.tables[1].error or "")
+    assert result.tables[1].error_en == "every one of its 1 rows was rejected (see kpi rejects)"
     assert _outcome(tmp_path / "wh" / "warehouse.duckdb") == (
         ["G1", "G2"], {"g1.csv": "loaded", "bad.csv": "failed", "g2.csv": "loaded"})
 
@@ -63,7 +63,7 @@ def test_retry002_injected_merge_failure_is_retried_one_by_one(tmp_path: Path, m
     assert calls == [4, 1, 1, 1, 1]  # the group once, then each table alone
     assert [(t.file.name, t.status) for t in result.tables] == [
         ("m1.csv", "loaded"), ("m2.csv", "loaded"), ("m3.csv", "failed"), ("m4.csv", "loaded")]
-    assert result.tables[2].error == "RuntimeError: simulated failure"
+    assert result.tables[2].error_en == "cannot be loaded (RuntimeError: simulated failure)"
     cases, log = _outcome(tmp_path / "wh" / "warehouse.duckdb")
     assert cases == ["M1", "M2", "M4"]
     assert log == {"m1.csv": "loaded", "m2.csv": "loaded", "m3.csv": "failed", "m4.csv": "loaded"}

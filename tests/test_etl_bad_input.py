@@ -1,5 +1,5 @@
 """Bad input in one batch with good files: one clear line per bad file, nothing of it loaded, the rest loads;
-rows whose required values cannot be parsed are rejected one by one; rows in = loaded + rejected per file."""
+rows whose required values cannot be parsed are rejected one by one; rows in = loaded + rejected + skipped."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory):
     expected = _bad_files(root / "bad")
     warehouse = root / "wh" / "warehouse.duckdb"
     paths = [str(p) for p in sorted((root / "bad").iterdir())] + [str(e.path) for e in good.values()]
-    proc = run_kpi("load", *paths, "--warehouse", str(warehouse), check=False)
+    proc = run_kpi("load", *paths, "--warehouse", str(warehouse), "--lang", "en", check=False)
     loads = kpi_json("loads", "--warehouse", str(warehouse))
     return proc, loads, good, expected, warehouse
 
@@ -95,17 +95,21 @@ def test_etl044_bad_files_logged_as_failed(batch) -> None:
     _, loads, _, expected, _ = batch
     failed = {r["file"]: r for r in loads if r["status"] == "failed"}
     assert set(failed) == set(expected)
-    assert all(r["rows_loaded"] == 0 and r["rows_in"] == 0 and r["error"] for r in failed.values())
+    assert all(r["rows_loaded"] == 0 and r["error"] and r["error_en"] for r in failed.values())
+    # a failed file logs the rows it had: both CSVs hold a header and one row (no header matched: both count)
+    assert {name: r["rows_in"] for name, r in failed.items()} == {
+        "通讯录.csv": 2, "缺列案件.csv": 2, "截断.xlsx": 0, "损坏.xls": 0, "空文件.csv": 0, "繁体.csv": 0}
 
 
 def test_etl045_missing_file_and_empty_folder(tmp_path: Path, warehouse: Path) -> None:
     good = BUILDERS["coastal_logs"](tmp_path)
-    proc = run_kpi("load", str(tmp_path / "nope.csv"), str(good.path), "--warehouse", str(warehouse), check=False)
+    proc = run_kpi("load", str(tmp_path / "nope.csv"), str(good.path), "--warehouse", str(warehouse), "--lang", "en",
+                   check=False)
     assert proc.returncode == 1
     assert any("nope.csv" in line and "no such file" in line for line in proc.stdout.splitlines())
-    assert "coastal_logs, rows in 3, loaded 3" in proc.stdout
+    assert "coastal_logs, rows in 4, loaded 3, rejected 0, skipped 1" in proc.stdout
     (tmp_path / "empty").mkdir()
-    proc = run_kpi("load", str(tmp_path / "empty"), "--warehouse", str(warehouse), check=False)
+    proc = run_kpi("load", str(tmp_path / "empty"), "--warehouse", str(warehouse), "--lang", "en", check=False)
     assert proc.returncode == 2 and "no export files" in proc.stdout
 
 
@@ -136,13 +140,13 @@ REJECT_ROWS = [
 def test_etl046_rejects_counted_row_by_row(tmp_path: Path, warehouse: Path) -> None:
     path = write_csv(tmp_path / "案件.csv", REJECT_ROWS, "gb18030")
     good = BUILDERS["video_ai_events"](tmp_path)
-    proc = run_kpi("load", str(path), str(good.path), "--warehouse", str(warehouse), check=False)
+    proc = run_kpi("load", str(path), str(good.path), "--warehouse", str(warehouse), "--lang", "en", check=False)
     assert proc.returncode == 0, proc.stdout  # rejected rows are not a failed file
-    assert "案件.csv: dcm_cases, rows in 6, loaded 2, rejected 4, skipped 2 total/signature rows" in proc.stdout
+    assert "案件.csv: dcm_cases, rows in 8, loaded 2, rejected 4, skipped 2" in proc.stdout
 
     loads = {r["file"]: r for r in kpi_json("loads", "--warehouse", str(warehouse))}
     for row in loads.values():
-        assert row["rows_in"] == row["rows_loaded"] + row["rows_rejected"]
+        assert row["rows_in"] == row["rows_loaded"] + row["rows_rejected"] + row["rows_skipped"]
     assert (loads["案件.csv"]["rows_skipped"], loads[good.path.name]["rows_in"]) == (2, 2)
 
     rejects = kpi_json("rejects", "--warehouse", str(warehouse))
@@ -171,7 +175,7 @@ def test_etl047_reload_replaces_rejects(tmp_path: Path, warehouse: Path) -> None
     run_kpi("load", str(path), "--warehouse", str(warehouse))
     assert len(kpi_json("rejects", "--warehouse", str(warehouse))) == 6
     loads = kpi_json("loads", "--warehouse", str(warehouse))
-    assert [(r["rows_in"], r["rows_loaded"], r["rows_rejected"]) for r in loads] == [(6, 2, 4)] * 2
+    assert [(r["rows_in"], r["rows_loaded"], r["rows_rejected"]) for r in loads] == [(8, 2, 4)] * 2
 
 
 def test_etl048_unknown_forced_source_is_one_line(tmp_path: Path, warehouse: Path) -> None:
@@ -190,9 +194,9 @@ def test_etl049_roster_csv_dated_by_title_loads_with_the_batch(tmp_path: Path, w
         ["张村镇", "120", "铲雪车", "4"],
     ])
     good = BUILDERS["coastal_logs"](tmp_path)
-    proc = run_kpi("load", str(roster), str(good.path), "--warehouse", str(warehouse), check=False)
+    proc = run_kpi("load", str(roster), str(good.path), "--warehouse", str(warehouse), "--lang", "en", check=False)
     assert "Traceback" not in proc.stderr, proc.stderr
-    assert "coastal_logs, rows in 3, loaded 3" in proc.stdout
+    assert "coastal_logs, rows in 4, loaded 3, rejected 0, skipped 1" in proc.stdout
     assert "snow_roster, rows in 3, loaded 3" in proc.stdout
     report = kpi_json("report", "--year", "2022", "--warehouse", str(warehouse))
     assert (report["snow.personnel"], report["snow.machines"]) == (420, 12)

@@ -159,7 +159,7 @@ def test_etl036_forced_source(tmp_path: Path, warehouse: Path) -> None:
     """--source forces a source; headers that fit it then load (extra headers are ignored)."""
     path = write_csv(tmp_path / "log.csv", [["编号", "日期", "镇街", "出动人次", "车辆台次", "清理垃圾(吨)", "类型"],
                                            ["L-1", "2022-06-01", "竹岛", "5", "1", "0.5", "专业检测"]])
-    proc = run_kpi("load", str(path), "--source", "coastal_logs", "--warehouse", str(warehouse))
+    proc = run_kpi("load", str(path), "--source", "coastal_logs", "--warehouse", str(warehouse), "--lang", "en")
     assert "coastal_logs, rows in 1, loaded 1" in proc.stdout
     proc = run_kpi("load", str(path), "--source", "permits", "--warehouse", str(warehouse), check=False)
     assert proc.returncode == 1 and "log.csv" in proc.stdout and "许可编号" in proc.stdout
@@ -194,12 +194,12 @@ def test_etl039_unmapped_first_column_xlsx(tmp_path: Path, warehouse: Path) -> N
     sheet = Sheet("s", ["序号", "编号", "日期", "类型", "镇街"], [[1, "YY-1", "2022-03-05", "专业检测", "环翠楼"]],
                   footers=[["合计", None, None, None, None]])
     path = write_xlsx(tmp_path / "油烟.xlsx", [sheet])
-    proc = run_kpi("load", str(path), "--warehouse", str(warehouse), check=False)
-    assert "fume_records, rows in 1, loaded 1" in proc.stdout, proc.stdout
+    proc = run_kpi("load", str(path), "--warehouse", str(warehouse), "--lang", "en", check=False)
+    assert "fume_records, rows in 2, loaded 1, rejected 0, skipped 1" in proc.stdout, proc.stdout
 
 
 def test_etl040_unmapped_first_column_csv(tmp_path: Path, warehouse: Path) -> None:
     path = write_csv(tmp_path / "油烟.csv", [["序号", "编号", "日期", "类型", "镇街"],
                                            ["1", "YY-1", "2022-03-05", "专业检测", "环翠楼"], ["合计", "", "", "", ""]])
-    proc = run_kpi("load", str(path), "--warehouse", str(warehouse), check=False)
-    assert "fume_records, rows in 1, loaded 1, rejected 0, skipped 1" in proc.stdout, proc.stdout
+    proc = run_kpi("load", str(path), "--warehouse", str(warehouse), "--lang", "en", check=False)
+    assert "fume_records, rows in 2, loaded 1, rejected 0, skipped 1" in proc.stdout, proc.stdout

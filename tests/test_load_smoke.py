@@ -26,12 +26,12 @@ def test_smoke001_load_report_rejects(tmp_path: Path, warehouse: Path) -> None:
         ["2022000003", "bad-date", "12345", "暴露垃圾", "不存在镇", "环卫中心", "", "", "", "派遣", "", ""],
         ["合计", "", "", "", "", "", "", "", "", "", "", ""],
     ])
-    proc = run_kpi("load", str(tmp_path / "cases.csv"), "--warehouse", str(warehouse))
-    assert "dcm_cases, rows in 3, loaded 2, rejected 1" in proc.stdout
+    proc = run_kpi("load", str(tmp_path / "cases.csv"), "--warehouse", str(warehouse), "--lang", "en")
+    assert "dcm_cases, rows in 4, loaded 2, rejected 1, skipped 1" in proc.stdout
 
     loads = json.loads(run_kpi("loads", "--json", "--warehouse", str(warehouse)).stdout)
     assert [(r["source"], r["rows_in"], r["rows_loaded"], r["rows_rejected"], r["rows_skipped"], r["status"])
-            for r in loads] == [("dcm_cases", 3, 2, 1, 1, "loaded")]
+            for r in loads] == [("dcm_cases", 4, 2, 1, 1, "loaded")]
 
     rejects = json.loads(run_kpi("rejects", "--json", "--warehouse", str(warehouse)).stdout)
     assert {(r["row"], r["column"], r["value"], r["reason"]) for r in rejects} == {
