@@ -20,6 +20,7 @@ from dashboard import drill, freshness
 from dashboard import format as fmt
 from dashboard.components import column_defs, grid_options, records
 from dashboard.data import DataUnavailable, Warehouse
+from dashboard.exports import grid_csv_params
 from dashboard.i18n import paren, t
 from dashboard.ids import parse_id, pattern_id
 from dashboard.pagekit import data_end
@@ -257,7 +258,7 @@ def register(app: dash.Dash, services: Services) -> None:
             count,
             records(frame),
             column_defs(frame, state.lang),
-            {"fileName": file_name},
+            grid_csv_params(file_name),
             grid_options(state.lang, 50),
         )
 

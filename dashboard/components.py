@@ -19,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from dashboard.exports import grid_csv_params
 from dashboard.figures.theme import is_empty_figure
 from dashboard.i18n import AG_LOCALE_ZH, column_label, t
 from dashboard.ids import pattern_id
@@ -177,7 +178,8 @@ def page_header(title: str, subtitle: str | None = None) -> html.Div:
 
 
 def rows_grid(grid_id: str, frame: pd.DataFrame | None, lang: str, file_name: str = "rows.csv") -> dag.AgGrid:
-    """An AG Grid of rows with CSV export (``exportDataAsCsv`` is set by the export button)."""
+    """An AG Grid of rows with CSV export (``exportDataAsCsv`` is set by the export button; formula cells are
+    neutralised, ``dashboard.exports``)."""
     frame = frame if frame is not None else pd.DataFrame()
     return dag.AgGrid(
         id=grid_id,
@@ -185,7 +187,7 @@ def rows_grid(grid_id: str, frame: pd.DataFrame | None, lang: str, file_name: st
         columnDefs=column_defs(frame),
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
         dashGridOptions=grid_options(lang, 50),
-        csvExportParams={"fileName": file_name},
+        csvExportParams=grid_csv_params(file_name),
         style={"height": "60vh", "width": "100%"},
         className="ag-theme-alpine",
     )
@@ -267,7 +269,7 @@ def table_card(
             columnDefs=column_defs(frame, lang),
             defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
             dashGridOptions=grid_options(lang, 20),
-            csvExportParams={"fileName": f"{key}.csv"},
+            csvExportParams=grid_csv_params(f"{key}.csv"),
             style={"height": height, "width": "100%"},
             className="ag-theme-alpine",
         )

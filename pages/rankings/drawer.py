@@ -14,6 +14,7 @@ from dash import dcc, html
 from dashboard import format as fmt
 from dashboard.components import GRAPH_CONFIG, grid_options, records
 from dashboard.data import Warehouse
+from dashboard.exports import grid_csv_params
 from dashboard.figures import rankings as fr
 from dashboard.i18n import column_label, paren, t
 from dashboard.ids import pattern_id
@@ -67,7 +68,7 @@ def rows_grid(frame: pd.DataFrame, lang: str, file_name: str) -> list[Any]:
         dag.AgGrid(
             id=pattern_id("grid", key="rk-rows"), rowData=records(frame), columnDefs=defs,
             defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
-            dashGridOptions=grid_options(lang, 50), csvExportParams={"fileName": file_name},
+            dashGridOptions=grid_options(lang, 50), csvExportParams=grid_csv_params(file_name),
             className="ag-theme-alpine rk-rows-grid",
         ),
     ]
