@@ -113,6 +113,15 @@ class Warehouse:
         sql, params = compile_query(stmt)
         return self._cached(("sql", sql, repr(params)), lambda cur: cur.execute(sql, params).df())
 
+    def rows(self, stmt: sa.sql.Executable) -> pd.DataFrame:
+        """The rows of a select, not cached: for large one-off reads such as an export."""
+        sql, params = compile_query(stmt)
+        _gen, cur = self._cursor()
+        try:
+            return cur.execute(sql, params).df()
+        finally:
+            cur.close()
+
     def memo(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """``compute()`` (which reads this warehouse) cached per generation under ``key``, like a query:
         for results derived from several frames, such as a scored league table."""
