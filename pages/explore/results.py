@@ -33,7 +33,8 @@ def source_name(key: str, lang: str) -> str:
 
 
 def dim_label(dim: str, lang: str) -> str:
-    return column_label(dim, lang)
+    """A dimension's name (the town dimension shows names, so it is named as the town's name is)."""
+    return column_label("town_name" if dim == "town_code" else dim, lang)
 
 
 def value_text(src: qe.Source, dim: str, value: Any, lang: str) -> str:
