@@ -16,7 +16,7 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import drill, freshness
+from dashboard import drill, explore_url, freshness
 from dashboard import format as fmt
 from dashboard.components import column_defs, grid_options, records
 from dashboard.data import DataUnavailable, Warehouse
@@ -162,6 +162,7 @@ def register(app: dash.Dash, services: Services) -> None:
         Output("breadcrumb", "children"),
         Output("rows-csv", "children"),
         Output("rows-close", "children"),
+        Output("rows-explore", "children"),
         Output("date-range", "start_date_placeholder_text"),
         Output("date-range", "end_date_placeholder_text"),
         Input(LOC, "search"),
@@ -185,6 +186,7 @@ def register(app: dash.Dash, services: Services) -> None:
             breadcrumb(state, names),
             t("common.export_csv", lang),
             t("common.close", lang),
+            t("explore.open", lang),
             t("filter.start", lang),
             t("filter.end", lang),
         )
@@ -218,6 +220,7 @@ def register(app: dash.Dash, services: Services) -> None:
         Output("rows-grid", "columnDefs"),
         Output("rows-grid", "csvExportParams"),
         Output("rows-grid", "dashGridOptions"),
+        Output("rows-explore", "href"),
         Input({"type": "chart", "key": ALL}, "clickData"),
         Input({"type": "rows-btn", "key": ALL}, "n_clicks"),
         Input({"type": "tile", "key": ALL}, "n_clicks"),
@@ -227,9 +230,9 @@ def register(app: dash.Dash, services: Services) -> None:
     )
     def _drill(_clicks, _buttons, _tiles, _close, search):
         trig = ctx.triggered_id
-        nothing = (no_update,) * 9
+        nothing = (no_update,) * 10
         if trig == "rows-close":
-            return no_update, False, *(no_update,) * 7
+            return no_update, False, *(no_update,) * 8
         parsed = parse_id(trig)
         if parsed is None or not ctx.triggered or not ctx.triggered[0]["value"]:
             return nothing
@@ -241,7 +244,7 @@ def register(app: dash.Dash, services: Services) -> None:
         except DataUnavailable:
             return nothing
         if action.search is not None:
-            return action.search or "?", no_update, *(no_update,) * 7
+            return action.search or "?", no_update, *(no_update,) * 8
         frame = action.rows if action.rows is not None else pd.DataFrame()
         explain = _explain(wh, key, state)
         count = (
@@ -260,6 +263,7 @@ def register(app: dash.Dash, services: Services) -> None:
             column_defs(frame, state.lang),
             grid_csv_params(file_name),
             grid_options(state.lang, 50),
+            _explore_href(wh, state, key, point),
         )
 
     @app.callback(
@@ -293,6 +297,16 @@ def register(app: dash.Dash, services: Services) -> None:
         Input("rows-csv", "n_clicks"),
         prevent_initial_call=True,
     )
+
+
+def _explore_href(wh: Warehouse, state: ViewState, key: str, point: dict[str, Any] | None) -> str:
+    """The explorer pre-filtered to the rows behind the click (its start page when no explorer source holds
+    them)."""
+    spec = drill.CHARTS.get(key)
+    f = state.filters(data_end(wh))
+    assert f.start is not None and f.end is not None
+    href = explore_url.drill_href(key, spec.dim if spec else None, drill.first_custom(point), state, f.start, f.end)
+    return href or explore_url.PATH
 
 
 def _explain(wh: Warehouse, key: str, state: ViewState) -> Any:

@@ -124,6 +124,7 @@ def rows_modal() -> dbc.Modal:
             dbc.ModalFooter(
                 [
                     dbc.Button(t("common.export_csv"), id="rows-csv", color="primary", n_clicks=0),
+                    html.A(t("explore.open"), id="rows-explore", href="/explore", className="btn btn-outline-primary"),
                     dbc.Button(t("common.close"), id="rows-close", color="secondary", outline=True, n_clicks=0),
                 ]
             ),
