@@ -23,7 +23,7 @@ from warehouse.queries import explore as qe
 from warehouse.rules import calendar
 
 PATH = "/explore"
-SHELL_PARAMS = ("start", "end", "towns", "community", "lang", "year")
+SHELL_PARAMS = ("start", "end", "towns", "community", "lang", "year", "gen")  # gen: the routing input
 COMPARES = ("yoy", "mom")
 FILTER_PREFIX = "f."
 SEP = ","
