@@ -90,8 +90,8 @@ def since_card(diff: dict[str, Any], towns: pd.DataFrame, lang: str) -> dbc.Card
                    f" {value_text(r['indicator'], r['before'], lang)} → {value_text(r['indicator'], r['value'], lang)}")
            for r in diff["turned_red"]]
     ranks = [html.Li(t("dispatch.rank_move", lang, town=names.get(r["town_code"], r["town_code"]),
-                       prev=r["prev_rank"] if r["prev_rank"] is not None else fmt.MISSING,
-                       rank=r["rank"] if r["rank"] is not None else fmt.MISSING)) for r in diff["rank_changes"]]
+                       prev=fmt.rank(r["prev_rank"], lang), rank=fmt.rank(r["rank"], lang)))
+             for r in diff["rank_changes"]]
 
     def section(key: str, items: list, count: int | None = None) -> html.Div:
         title = t(key, lang) + (f" · {t('dispatch.n_items', lang, n=count)}" if count is not None else "")
