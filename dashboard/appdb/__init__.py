@@ -2,7 +2,8 @@
 
 The warehouse is read-only and rebuilt by every load; user data lives here, through SQLAlchemy, so any
 SQLAlchemy URL works (SQLite by default, PostgreSQL in production). The schema is versioned by Alembic
-(``dashboard/appdb/migrations/``, revision ``0001``: ``snapshot`` and ``commitment``; tables in
+(``dashboard/appdb/migrations/``, revision ``0001``: ``snapshot`` and ``commitment``; ``0002``: ``saved_view``,
+the explorer's named views, ``dashboard.appdb.views``; tables in
 ``dashboard.appdb.schema``); ``AppDB(url)`` upgrades to head when it opens, as does ``kpi appdb upgrade``.
 
 Where it is (``resolve_url``): ``--app-db URL`` or the environment variable ``KPI_APP_DB``, else the SQLite

@@ -46,3 +46,14 @@ commitment = sa.Table(
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
     sa.CheckConstraint("status IN ('open', 'closed')", name="status"),
 )
+
+saved_view = sa.Table(  # revision 0002: a page's view kept under a name (dashboard.appdb.views)
+    "saved_view", METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("page", sa.String(40), nullable=False),  # the page's path, e.g. /explore
+    sa.Column("search", sa.Text, nullable=False),  # the view's query string
+    sa.Column("created_by", sa.String(100), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),  # UTC
+    sa.UniqueConstraint("page", "name", name="uq_saved_view_page"),
+)

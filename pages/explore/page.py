@@ -26,7 +26,7 @@ from dashboard.ids import parse_id, pattern_id
 from dashboard.pagekit import PageContext, PageSpec, data_end
 from dashboard.services import Services
 from dashboard.state import ViewState
-from pages.explore import figure, results
+from pages.explore import figure, results, views
 from warehouse.queries import explore as qe
 
 LOC = "_pages_location"
@@ -151,7 +151,8 @@ def body(ctx: PageContext) -> list[Any]:
     if notes:
         out.append(dbc.Alert(ctx.t("explore.ignored", names=", ".join(notes)), color="warning", id="ex-notes",
                              className="py-2"))
-    out.append(controls(ctx, state, q))
+    out.append(dbc.Row([dbc.Col(controls(ctx, state, q), xs=12, xl=9), dbc.Col(views.card(lang), xs=12, xl=3)],
+                       className="g-3"))
     whole = results.total(ctx.wh, q)
     out.append(stat_strip([
         stat(results.measure_label(m, lang), results.measure_text(m, whole["value"], lang)),
@@ -267,12 +268,20 @@ def callbacks(app: dash.Dash, services: Services) -> None:
         return dcc.send_bytes(exports.csv_bytes(frame), f"{name}.csv")
 
 
+    @app.callback(Output("ex-views", "children"), Output("ex-view-msg", "children"),
+                  Input("ex-view-save", "n_clicks"), State("ex-view-name", "value"), State(LOC, "search"))
+    def _views(clicks, name, search):
+        return views.refresh(services.appdb, search, name, bool(clicks) and ctx.triggered_id == "ex-view-save")
+
+
 def skeleton() -> html.Div:
     """The components the callbacks name, for the validation layout (an empty warehouse draws no controls)."""
     return html.Div(
         [dcc.Dropdown(id=i) for i in ("ex-src", "ex-m", "ex-by", "ex-grain", "ex-cmp")]
         + [dcc.Dropdown(id=pattern_id("ex-f", dim="skeleton")), dag.AgGrid(id="ex-grid"),
-           html.Button(id="ex-csv"), html.Button(id="ex-xlsx"), dcc.Download(id="ex-download")],
+           html.Button(id="ex-csv"), html.Button(id="ex-xlsx"), dcc.Download(id="ex-download"),
+           html.Button(id="ex-view-save"), dcc.Input(id="ex-view-name"), html.Ul(id="ex-views"),
+           html.Div(id="ex-view-msg")],
         hidden=True,
     )
 

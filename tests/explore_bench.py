@@ -1,4 +1,4 @@
-"""Benchmark of the explorer's queries at millions of cases: ``python -m dashboard.explore_bench --rows 5000000``.
+"""Benchmark of the explorer's queries at millions of cases: ``python -m tests.explore_bench --rows 5000000``.
 
 Builds a published warehouse in ``--workdir`` (default ``bench/explore``) whose ``fact_dcm_case`` holds ``--rows``
 synthetic cases (three years, 9 towns, 40 communities, 400 grids, 8 categories, 5 channels), generated in
