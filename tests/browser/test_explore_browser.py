@@ -77,6 +77,13 @@ def test_exb001_permalink_round_trip(dash_duo: Any, browser_warehouse: Path) -> 
     query = parse_qs(urlsplit(changed_url).query)
     assert query["grain"] == ["quarter"] and query["m"] == ["dcm.on_time_due_rate"]
     assert query["f.channel"] == ["视频AI,公众举报"]
+    # saved under a name, the view comes back from its link
+    name = dash_duo.driver.find_element(By.ID, "ex-view-name")
+    name.send_keys("一季度视频AI")
+    dash_duo.driver.find_element(By.ID, "ex-view-save").click()
+    link = _wait(lambda: [a for a in dash_duo.driver.find_elements(By.CSS_SELECTOR, "#ex-views a")
+                          if a.text == "一季度视频AI"])[0]
+    assert parse_qs(urlsplit(link.get_attribute("href")).query) == {k: v for k, v in query.items() if k != "gen"}
     assert console_errors(dash_duo) == []
 
 
