@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -99,3 +101,15 @@ def test_exp008_every_grid_of_the_product_exports_through_it() -> None:
     grids = [rows_grid("g", frame, "zh", "x.csv"), table_card("k", "t", frame, "zh", "none").children[1].children]
     for grid in grids:
         assert grid.csvExportParams["processCellCallback"] == exports.grid_csv_params("x")["processCellCallback"]
+
+
+WRITERS = re.compile(r"import openpyxl|from openpyxl|\.to_csv\(|\.to_excel\(|csvExportParams=\{|xlsxwriter")
+
+
+def test_exp009_no_other_module_of_the_app_writes_an_export_itself() -> None:
+    """Every file the dashboard hands a user goes through dashboard/exports.py (or its grid parameters)."""
+    root = Path(__file__).resolve().parents[1]
+    files = [*(root / "dashboard").rglob("*.py"), *(root / "pages").rglob("*.py")]
+    found = sorted(str(p.relative_to(root)) for p in files
+                   if p.name != "exports.py" and WRITERS.search(p.read_text(encoding="utf-8")))
+    assert found == []
