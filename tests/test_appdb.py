@@ -166,5 +166,5 @@ def test_adb010_the_app_upgrades_its_database_on_startup(tmp_path: Path, monkeyp
     create_app(wh, warm=False)  # no --app-db, no KPI_APP_DB: appdb.sqlite beside the warehouse
     beside = tmp_path / "wh" / "appdb.sqlite"
     con = sqlite3.connect(beside)
-    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
     con.close()
