@@ -26,6 +26,7 @@ from dash.development.base_component import Component
 
 import pages
 from dashboard import callbacks, shell
+from dashboard.appdb import AppDB, resolve_url
 from dashboard.data import Warehouse
 from dashboard.figures import theme
 from dashboard.i18n import t
@@ -109,14 +110,26 @@ def _page_paths() -> set[str]:
     return {page["path"] for page in dash.page_registry.values() if page["path"] != "/404"}
 
 
-def create_app(warehouse_path: str | Path, warm: bool = True, refresh_s: float = 60) -> dash.Dash:
+def _open_appdb(url: str | None, warehouse_path: str | Path) -> AppDB | None:
+    """The application database, upgraded to head; None (and a line on stderr) when it cannot be opened."""
+    try:
+        return AppDB(resolve_url(url, warehouse_path))
+    except Exception as exc:  # the read-only pages must still serve; /dispatch says the database is missing
+        print(f"kpi serve: application database: {exc}", file=sys.stderr, flush=True)
+        return None
+
+
+def create_app(warehouse_path: str | Path, warm: bool = True, refresh_s: float = 60,
+               app_db: str | None = None) -> dash.Dash:
     """A Dash app serving the warehouse at ``warehouse_path`` (read-only; new generations picked up live).
 
     ``warm`` renders every page's default view once in the background, so the first visitor (often the
     wall screen) finds the queries cached. Every ``refresh_s`` seconds the browser checks the freshness
-    and whether a new generation was published (then the page re-renders in place).
+    and whether a new generation was published (then the page re-renders in place). ``app_db``: the
+    application database's URL (``dashboard.appdb.resolve_url``: else $KPI_APP_DB, else beside the warehouse),
+    upgraded to the latest schema here.
     """
-    services = Services(Warehouse(warehouse_path), int(refresh_s * 1000))
+    services = Services(Warehouse(warehouse_path), int(refresh_s * 1000), _open_appdb(app_db, warehouse_path))
     problem = services.warehouse.check()
     if problem:
         print(f"kpi serve: {problem}", file=sys.stderr, flush=True)

@@ -294,6 +294,25 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_appdb(args: argparse.Namespace) -> int:
+    """``kpi appdb upgrade``: the application database's schema to the latest revision (``dashboard.appdb``)."""
+    import sqlalchemy as sa
+
+    from dashboard import appdb
+    from dashboard.i18n import t
+
+    url = appdb.resolve_url(args.app_db, store.warehouse_path(args.warehouse))
+    engine = appdb.make_engine(url)
+    try:
+        before = appdb.current_revision(engine)
+        after = appdb.upgrade(engine) if args.action == "upgrade" else before
+    finally:
+        engine.dispose()
+    shown = sa.make_url(url).render_as_string(hide_password=True)
+    print(t("dispatch.cli_revision", _lang(args), url=shown, before=before or "—", after=after or "—"))
+    return 0
+
+
 # --- demo data, serving, benchmark ----------------------------------------------------------
 
 
@@ -321,7 +340,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
                                            lang=os.environ.get("KPI_LANG", "zh")))
         if code:
             return code
-    return cmd_serve(argparse.Namespace(warehouse=str(warehouse), host=args.host, port=args.port, debug=False))
+    return cmd_serve(argparse.Namespace(warehouse=str(warehouse), host=args.host, port=args.port, debug=False,
+                                        app_db=args.app_db))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -331,7 +351,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("the dashboard is not part of this build yet; `kpi report --year 2022` prints the figures")
         return 2
     warehouse = store.warehouse_path(args.warehouse)
-    app = create_app(warehouse)
+    app = create_app(warehouse, app_db=getattr(args, "app_db", None))
     print(f"serving {warehouse} at http://{args.host}:{args.port}/", flush=True)
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0
@@ -359,6 +379,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     def with_warehouse(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         p.add_argument("--warehouse", help="warehouse path (default: $KPI_WAREHOUSE or data/warehouse.duckdb)")
+        return p
+
+    def with_app_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--app-db", help="application database URL or SQLite path "
+                                        "(default: $KPI_APP_DB or appdb.sqlite beside the warehouse)")
         return p
 
     p = with_warehouse(sub.add_parser("load", help="load export files and folders"))
@@ -397,6 +422,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_warehouse(sub.add_parser("migrate", help="upgrade a warehouse to the current schema"))
     p.set_defaults(func=cmd_migrate)
 
+    p = sub.add_parser("appdb", help="the application database (snapshots, commitments)")
+    with_app_db(with_lang(with_warehouse(p)))
+    p.add_argument("action", choices=["upgrade", "current"], help="upgrade to the latest revision, or show it")
+    p.set_defaults(func=cmd_appdb)
+
     p = sub.add_parser("generate-demo", help="write realistic demo exports of every source")
     p.add_argument("out_dir")
     p.add_argument("--seed", type=int, default=2022)
@@ -405,6 +435,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_generate_demo)
 
     p = with_warehouse(sub.add_parser("demo", help="generate demo exports (if absent), load them and serve"))
+    with_app_db(p)
     p.add_argument("--exports", default="data/demo-exports")
     p.add_argument("--seed", type=int, default=2022)
     p.add_argument("--reload", action="store_true", help="load the exports even if a warehouse exists")
@@ -413,6 +444,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo)
 
     p = with_warehouse(sub.add_parser("serve", help="serve the dashboard"))
+    with_app_db(p)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
     p.add_argument("--debug", action="store_true")

@@ -54,7 +54,8 @@ def last_week(f: Filters) -> Filters:
     return Filters(f.end - dt.timedelta(days=6), f.end, f.towns)
 
 
-def _value(kind: str, num: float | None, den: float | None) -> float | None:
+def value_of(kind: str, num: float | None, den: float | None) -> float | None:
+    """An indicator's value from its sums: num ÷ den for a rate (None when den is 0 or missing), else num."""
     if kind == "rate":
         return None if not den else float(num or 0) / float(den)
     return float(num or 0)
@@ -116,16 +117,16 @@ def additive(
     for key in keys:
         ind = indicators.get(key)
         num, den = now.get(key, (0.0, None))
-        value = _value(ind.kind, num, den)
+        value = value_of(ind.kind, num, den)
         part = series[series["indicator"] == key]
-        values = [_value(ind.kind, n, d) for n, d in zip(part["num"], part["den"], strict=True)]
+        values = [value_of(ind.kind, n, d) for n, d in zip(part["num"], part["den"], strict=True)]
         kv = KpiValue(
             key,
             value,
             num,
             den,
-            prev=_value(ind.kind, *prev.get(key, (0.0, None))),
-            yoy=_value(ind.kind, *yoy.get(key, (0.0, None))),
+            prev=value_of(ind.kind, *prev.get(key, (0.0, None))),
+            yoy=value_of(ind.kind, *yoy.get(key, (0.0, None))),
             series=pd.DataFrame({"period": list(part["period"]), "value": values}),
             target=goal[key].value if key in goal else None,
         )

@@ -1,6 +1,7 @@
 """The WSGI entry for real servers: ``gunicorn 'dashboard.wsgi:server'`` (or waitress, uWSGI, ...).
 
-``KPI_WAREHOUSE`` picks the warehouse (default ``data/warehouse.duckdb``); ``KPI_REFRESH_S`` the
+``KPI_WAREHOUSE`` picks the warehouse (default ``data/warehouse.duckdb``), ``KPI_APP_DB`` the application database
+(default ``appdb.sqlite`` beside the warehouse; ``docs/DISPATCH.md``); ``KPI_REFRESH_S`` the
 browser's freshness check interval in seconds (default 60). Each worker process builds its own app.
 """
 

@@ -18,7 +18,8 @@ week       ``2023-W05``, ``2023W5``, ``2023年第5周`` (ISO week-numbering year
 API for pages and queries: ``period_of(grain, day) -> (start, end)``, ``previous(grain, day)``,
 ``periods(grain, start, end)``, ``parse(text) -> Period | None``, ``label(grain, start, lang)``,
 ``same_length_before(start, end)`` (环比), ``year_before(start, end)`` (同比), ``shift_year``,
-``months_back(day, n)``, ``month_range(day)``.
+``months_back(day, n)``, ``month_range(day)``, ``week_id(day)`` (the ISO week's id, ``2022-W48``, which
+``parse`` reads back).
 """
 
 from __future__ import annotations
@@ -150,3 +151,9 @@ def parse(text: object) -> Period | None:
 def month_range(day: dt.date) -> tuple[dt.date, dt.date]:
     """(first day, last day) of ``day``'s month."""
     return period_of("month", day)
+
+
+def week_id(day: dt.date) -> str:
+    """The id of the ISO week containing ``day``: ``2022-W48`` (ISO week-numbering year, two-digit week)."""
+    iso = day.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
