@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from pptx import Presentation
 
-from dashboard.meeting_pack import write_files
+from dashboard.meeting_pack.build import write_files
 from dashboard.meeting_pack.pack import from_figures
 from tests.meeting_data import COMMITMENTS, week_figures
 

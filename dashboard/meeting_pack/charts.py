@@ -34,7 +34,11 @@ def _rates(fig: IndicatorFigures, lang: str) -> go.Figure:
     }, dtype=object)
     df["value"] = pd.to_numeric(df["value"]).astype(float)
     df["target"] = pd.to_numeric(df["target"]).astype(float)
-    return ov_figures.town_rate_bars(df, lang, ind.label(lang))
+    chart = ov_figures.town_rate_bars(df, lang, ind.label(lang))
+    if ind.direction == "lower":  # a small rate (返工率): from 0 to a little past the largest value or target
+        top = max([v for v in [*df["value"], *df["target"]] if pd.notna(v)], default=0.0)
+        chart.update_xaxes(range=[0, max(top * 1.25, 0.01)])
+    return chart
 
 
 def _counts(fig: IndicatorFigures, lang: str) -> go.Figure:

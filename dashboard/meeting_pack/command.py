@@ -19,14 +19,14 @@ from pathlib import Path
 
 
 def add_parser(sub: argparse._SubParsersAction,
-               with_warehouse: Callable[[argparse.ArgumentParser], argparse.ArgumentParser]) -> None:
-    p = with_warehouse(sub.add_parser("meeting-pack", help="the weekly meeting pack (XLSX, PPTX, PDF)"))
+               with_stores: Callable[[argparse.ArgumentParser], argparse.ArgumentParser]) -> None:
+    """``meeting-pack`` on the ``kpi`` parser; ``with_stores`` adds the CLI's --warehouse and --app-db."""
+    p = with_stores(sub.add_parser("meeting-pack", help="the weekly meeting pack (XLSX, PPTX, PDF)"))
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--week", help="ISO week, e.g. 2022-W48")
     what.add_argument("--schedule", metavar="DIR", help="write the last complete week's pack into DIR if absent")
     p.add_argument("--out", default="data/meeting-packs", help="folder for --week (default: data/meeting-packs)")
     p.add_argument("--today", help="--schedule: the day to count from (YYYY-MM-DD, default today)")
-    p.add_argument("--app-db", help="application database URL (default: $KPI_APP_DB or appdb.sqlite by the warehouse)")
     p.add_argument("--lang", choices=("zh", "en"), default=os.environ.get("KPI_LANG", "zh"),
                    help="language of the pack and the messages: zh (default) or en")
     p.set_defaults(func=run)
@@ -37,8 +37,8 @@ def run(args: argparse.Namespace) -> int:
     from dashboard.data import DataUnavailable, Warehouse
     from dashboard.i18n import t
     from dashboard.meeting_pack import build_pack, schedule
-    from dashboard.meeting_pack.pack import week_span
     from dashboard.meeting_pack.pdf import PrintError
+    from dashboard.weekly import week_span
     from warehouse import store
 
     lang = args.lang

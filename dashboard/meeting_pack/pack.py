@@ -17,22 +17,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from dashboard.meeting import movement
+from dashboard.weekly import week_span
 from warehouse import indicators
 from warehouse.rules import calendar
 
 
-def week_span(week: str) -> tuple[dt.date, dt.date]:
-    """Monday and Sunday of ``2022-W48`` (any spelling ``warehouse.rules.calendar.parse`` takes)."""
-    p = calendar.parse(week)
-    if p is None or p.type != "week":
-        raise ValueError(f"not an ISO week: {week!r} (write it as 2022-W48)")
-    return p.start, p.end
-
-
 def shift_week(week: str, weeks: int) -> str:
     """The ISO week ``weeks`` after ``week`` (before it when negative): ``shift_week("2022-W52", 1)`` is 2023-W01."""
-    day = week_span(week)[0] + dt.timedelta(days=7 * weeks)
-    return f"{day.isocalendar().year}-W{day.isocalendar().week:02d}"  # MERGE: calendar.week_id
+    return calendar.week_id(week_span(week)[0] + dt.timedelta(days=7 * weeks))
 
 
 @dataclass(frozen=True)
@@ -144,15 +137,6 @@ class WeekPack:
     def source(self, key: str, town: str | None = None, previous: bool = False) -> Source:
         return Source(key, self.previous_week if previous else self.week, town)
 
-    def value(self, key: str, town: str | None = None) -> float | None:
-        """This week's value of an indicator, district-wide or for a town (None when the pack lacks it)."""
-        fig = self.get(key)
-        if fig is None:
-            return None
-        if town is None:
-            return fig.now.value
-        return next((tw.now.value for tw in fig.towns if tw.code == town), None)
-
 
 def _value(fig: Mapping[str, Any], prefix: str = "") -> Value:
     return Value(fig.get(f"{prefix}value"), fig.get(f"{prefix}num"), fig.get(f"{prefix}den"),
@@ -166,8 +150,8 @@ def _day(text: object) -> str:
 def from_figures(figures: Mapping[str, Any], *, basis: str, frozen_at: str | None = None,
                  commitments: Iterable[Mapping[str, Any]] = (), live: Mapping[str, Any] | None = None) -> WeekPack:
     """A ``WeekPack`` from ``dashboard.weekly.week_figures``' structure (live, or as a snapshot stored it) and the
-    appdb's commitment rows (``dashboard.appdb``); a commitment's ``value_now`` is read from ``live`` (this
-    week's live figures, default ``figures``), for its town or the district."""
+    appdb's commitment rows (``dashboard.appdb``); a commitment's ``value_now`` is its movement's current value
+    (``dashboard.meeting.movement``) in ``live`` (this week's live figures, default ``figures``)."""
     inds = tuple(
         IndicatorFigures(
             key=ind["key"], now=_value(ind["district"]), before=_value(ind["district"], "prev_"),
@@ -185,11 +169,11 @@ def from_figures(figures: Mapping[str, Any], *, basis: str, frozen_at: str | Non
     )
     pack = WeekPack(figures["week"], basis, frozen_at, inds, supervised,
                     int(figures.get("supervised_total", len(supervised))), (), figures.get("generation"))
-    now = pack if live is None else from_figures(live, basis="live")
+    now = figures if live is None else live
     commits = tuple(
         Commitment(c["week"], c.get("town_code"), c["indicator"], c.get("owner") or "", _day(c.get("due_on")),
                    c.get("text") or "", c.get("status") or "open", c.get("closed_note") or "", c.get("baseline"),
-                   now.value(c["indicator"], c.get("town_code")))
+                   movement(dict(c), dict(now))["current"])
         for c in commitments
     )
     return dataclasses.replace(pack, commitments=commits)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dashboard.meeting_pack import KINDS, build_pack, file_name
+from dashboard.meeting_pack.build import KINDS, build_pack, file_name
 
 if TYPE_CHECKING:
     from dashboard.appdb import AppDB
