@@ -42,8 +42,9 @@ def test_mbrief002_en_text_exact(pack) -> None:
                         "of the 90% target; the closure rate was 95.0% and the rework rate 2.0%.")
     assert lines[1] == ("By town, Jingyuan had the highest on-time closure rate (100.0%) and Zhudao the lowest "
                         "(70.0%); Huancuilou filed the most cases (25 cases).")
-    assert lines[3] == ("As of 12/4/2022 the supervised list holds 3 items, most of them in Zhangcun (2); the oldest "
+    assert lines[3] == ("As of 12/4/2022, items on the supervised list: 3, most of them in Zhangcun (2); the oldest "
                         "is 14 days overdue.")
+    assert lines[4] == "Commitments of earlier meetings under review: 2 (1 closed, 1 in progress)."
 
 
 def test_mbrief003_every_number_has_its_source(pack) -> None:
