@@ -35,6 +35,7 @@ class PageContext:
     filters: Filters
     towns: pd.DataFrame  # town_code, town_name, pinyin, sort_order
     params: dict[str, Any] = field(default_factory=dict)  # the URL's query parameters as Dash pages passes them
+    appdb: Any = None  # the application database (dashboard.appdb.AppDB) when the app has one
 
     @property
     def lang(self) -> str:
@@ -74,10 +75,10 @@ def data_end(wh: Warehouse) -> dt.date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
-def context(params: dict[str, Any], wh: Warehouse) -> PageContext:
+def context(params: dict[str, Any], wh: Warehouse, appdb: Any = None) -> PageContext:
     state = ViewState.from_params(params)
     end = data_end(wh)
-    return PageContext(state, wh, end, state.filters(end), wh.frame(q.towns()), dict(params))
+    return PageContext(state, wh, end, state.filters(end), wh.frame(q.towns()), dict(params), appdb)
 
 
 def is_empty(wh: Warehouse) -> bool:
@@ -116,7 +117,7 @@ def render_page(body: Callable[[PageContext], Any], services: Services) -> Calla
     def layout(**params: Any) -> Any:
         lang = ViewState.from_params(params).lang
         try:
-            ctx = context(params, services.warehouse)
+            ctx = context(params, services.warehouse, services.appdb)
             if ctx.data_end is None and is_empty(ctx.wh):
                 cmd = f"kpi load EXPORTS_DIR --warehouse {ctx.wh.path}"
                 return html.Div(message(t("common.empty_wh", lang, cmd=cmd)), className="kpi-page", id="wh-empty")

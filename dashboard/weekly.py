@@ -150,10 +150,17 @@ def _league(wh: Warehouse, start: dt.date, prev_start: dt.date, codes: set[str])
 
 
 def week_figures(wh: Warehouse, iso_week: str, towns: list[str] | tuple[str, ...] | None = None) -> dict[str, Any]:
-    """The week's figures (see the module docstring); ``towns`` limits them to those town codes."""
-    start, end = week_span(iso_week)
-    prev_start, prev_end = calendar.previous("week", start)
+    """The week's figures (see the module docstring); ``towns`` limits them to those town codes.
+
+    Cached per warehouse generation (``Warehouse.memo``): the result is shared, so treat it as read-only."""
+    start = week_span(iso_week)[0]
     chosen = tuple(towns or ())
+    return wh.memo(("dispatch.week_figures", start, chosen), lambda: _compute(wh, start, chosen))
+
+
+def _compute(wh: Warehouse, start: dt.date, chosen: tuple[str, ...]) -> dict[str, Any]:
+    end = calendar.period_of("week", start)[1]
+    prev_start, prev_end = calendar.previous("week", start)
     f, pf = Filters(start, end, chosen), Filters(prev_start, prev_end, chosen)
     town_frame = wh.frame(ov.towns())
     if chosen:

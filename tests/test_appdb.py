@@ -155,3 +155,16 @@ def test_adb009_kpi_appdb_upgrade(tmp_path: Path) -> None:
     con = sqlite3.connect(target)
     assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
     con.close()
+
+
+def test_adb010_the_app_upgrades_its_database_on_startup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard.app import create_app
+    from tests.dashboard_data import empty_warehouse
+
+    monkeypatch.delenv(appdb.ENV, raising=False)
+    wh = empty_warehouse(tmp_path / "wh" / "warehouse.duckdb")
+    create_app(wh, warm=False)  # no --app-db, no KPI_APP_DB: appdb.sqlite beside the warehouse
+    beside = tmp_path / "wh" / "appdb.sqlite"
+    con = sqlite3.connect(beside)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+    con.close()
