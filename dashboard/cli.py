@@ -456,6 +456,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep", action="store_true", help="keep the generated CSV and warehouses")
     p.add_argument("--repeats", type=int, default=3, help="alternating runs of each side (medians are compared)")
     p.set_defaults(func=cmd_bench)
+
+    from dashboard.meeting_pack.command import add_parser as add_meeting_pack  # stdlib only: --help stays fast
+
+    add_meeting_pack(sub, lambda p: with_app_db(with_warehouse(p)))
     return parser
 
 
