@@ -218,9 +218,12 @@ def _filed_in(f: Filters, town: str | None, bureau_only: bool) -> sa.ColumnEleme
 
 
 def category_pareto(
-    f: Filters, town: str | None = None, major: str | None = None, limit: int = 20, bureau_only: bool = False
+    f: Filters, town: str | None = None, major: str | None = None, limit: int = 20, bureau_only: bool = False,
+    others: bool = False,
 ) -> sa.Select:
-    """立案数 per minor category, biggest first, with share and cumulative share."""
+    """立案数 per minor category, biggest first, with share and cumulative share; with ``others`` the categories
+    past ``limit`` are one last row (major and minor NULL, ``categories`` how many) so the cumulative share
+    reaches 100%."""
     c = CASE.c
     counts = (
         sa.select(c.major_category, c.minor_category, sa.func.count().label("cases"))
@@ -229,7 +232,23 @@ def category_pareto(
         .subquery("counts")
     )
     order = (counts.c.cases.desc(), counts.c.minor_category)
+    if others:
+        ranked = sa.select(counts, sa.func.row_number().over(order_by=order).label("rn")).subquery("ranked")
+        top = ranked.c.rn <= limit
+        counts = (
+            sa.select(
+                sa.case((top, ranked.c.major_category)).label("major_category"),
+                sa.case((top, ranked.c.minor_category)).label("minor_category"),
+                sa.func.sum(ranked.c.cases).label("cases"),
+                sa.func.count().label("categories"),
+                sa.func.min(ranked.c.rn).label("rn"),
+            )
+            .group_by(sa.text("1"), sa.text("2"))
+            .subquery("folded")
+        )
+        order = (counts.c.rn,)
     total = sa.func.sum(counts.c.cases).over()
+    extra = [counts.c.categories] if others else []
     return (
         sa.select(
             counts.c.major_category,
@@ -239,9 +258,10 @@ def category_pareto(
             (sa.cast(sa.func.sum(counts.c.cases).over(order_by=order, rows=(None, 0)), sa.Double) / total).label(
                 "cum_share"
             ),
+            *extra,
         )
         .order_by(*order)
-        .limit(limit)
+        .limit(limit + 1 if others else limit)
     )
 
 
