@@ -179,8 +179,11 @@ def _value_axis(fig: go.Figure, ref: str, lang: str) -> None:
             zoomed = hi > 0
         else:
             hi = max(hi, 1.0)
-    if axis.dtick is not None and axis.tickformat:  # the builder chose its ticks
+    if axis.dtick is not None:  # the builder chose its step (ranks: 1)
         step = float(axis.dtick)
+        if not axis.tickformat:
+            places = decimals(step * 100) if rate else decimals(step)
+            axis.tickformat = f".{places}%" if rate else (f",.{places}f" if places else ",")
     else:
         whole = not rate and all(float(v).is_integer() for v in _span_values(fig, ref))
         step = nice_step(hi - lo, 5, whole=whole)
@@ -274,8 +277,9 @@ def apply(fig: go.Figure | None, lang: str = "zh", last_day: dt.date | None = No
     _category_axes(fig)
     refs = {r for trace in fig.data for r in roles(trace) if r}
     for ref in sorted(refs):
-        if any(role == "value" for _, role in _traces_on(fig, ref)):
-            _value_axis(fig, ref, lang)
+        on = list(_traces_on(fig, ref))
+        if any(role == "value" for _, role in on) and not any(t.type == "funnel" for t, _ in on):
+            _value_axis(fig, ref, lang)  # (a funnel is centred on its own axis: plotly places it)
     for trace in fig.data:  # a funnel's stages say their numbers; its value axis has nothing to add
         if trace.type == "funnel":
             fig.layout[axis_name(roles(trace)[1] or "x")].visible = False

@@ -18,12 +18,12 @@ import plotly.graph_objects as go
 from dashboard import format as fmt
 from dashboard.figures.theme import (
     NEUTRAL,
-    SERIES_COLORS,
     STATUS_COLORS,
     TARGET_COLOR,
     common,
     empty_figure,
     hover,
+    item_color,
     new_figure,
     series_color,
     status_color,
@@ -155,13 +155,13 @@ def assessment_ranks(df: pd.DataFrame, lang: str, units: int = 8) -> go.Figure:
         return empty_figure(lang)
     fig = new_figure()
     fig.add_hrect(y0=0.5, y1=2.5, fillcolor=STATUS_COLORS["green"], opacity=0.08, line_width=0)
-    for i, (item, part) in enumerate(df.groupby("item", sort=True)):
+    for item, part in df.groupby("item", sort=True):
         fig.add_scatter(
             x=part["period_start"],
             y=part["rank"],
             mode="lines+markers",
             name=str(item),
-            line={"color": SERIES_COLORS[i % len(SERIES_COLORS)], "width": 2},
+            line={"color": item_color(str(item)), "width": 2},
             hovertemplate=hover([f"<b>{item}</b>", "%{x|%Y-%m}", t("fig.ov.rank_hover", lang)]),
         )
     fig.update_layout(

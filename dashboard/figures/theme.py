@@ -71,6 +71,21 @@ def series_color(key: str) -> str:
     return value_color("series", key, NEUTRAL)
 
 
+@cache
+def _assessment_items() -> tuple[str, ...]:
+    with resources.files("warehouse.reference").joinpath("assessment_items.csv").open(encoding="utf-8") as f:
+        return tuple(r["item"] for r in csv.DictReader(f))
+
+
+def item_color(item: str) -> str:
+    """A city assessment item's fixed colour, by its place in ``warehouse/reference/assessment_items.csv`` (so
+    an item keeps its colour whichever items a range holds); a stable grey-ish colour for an unknown item."""
+    items = _assessment_items()
+    if item in items:
+        return SERIES_COLORS[items.index(item) % len(SERIES_COLORS)]
+    return _OTHER_PALETTE[sum(map(ord, item)) % len(_OTHER_PALETTE)]
+
+
 def town_label(code: str | None, name: str | None, lang: str) -> str:
     """A town's name in the language (pinyin in English); other units keep their own name."""
     town = towns().get(code or "")

@@ -41,9 +41,9 @@ Result columns (one DataFrame per function):
     area_sort, town_code, reported, filed, due, on_time, on_time_rate, reworked, open_count (of those reported).
 ``open_cases(f, town=None, overdue_only=False, limit=200)`` — case_no, town_code, town_name, community,
     grid_code, major_category, minor_category, channel, department, stage, reported_at, dispatched_at,
-    deadline_at, hours_overdue (> 0 when past 处置截止时间 at the range's end, else the current time),
-    is_overdue, address, description. Open = not 结案, 作废, 缓办 or 挂账, reported by the range's end;
-    most overdue first. The stage is the latest export's, so the list is "as of now".
+    deadline_at, hours_overdue (hours past 处置截止时间 at the range's end; NULL for a case not yet due, never
+    negative), is_overdue, address, description. Open = not 结案, 作废, 缓办 or 挂账, reported by the range's
+    end; most overdue first, then the soonest due. The stage is the latest export's, so the list is "as of now".
 ``case_rows(f, town=None, community=None, grid=None, major=None, minor=None, channel=None, stage=None,
     date_basis="reported", limit=500)`` — the rows behind any chart: case_no, reported_at, filed_at,
     dispatched_at, deadline_at, handled_at, closed_at, stage, channel, major_category, minor_category,
@@ -469,7 +469,7 @@ def open_cases(
             c.reported_at,
             c.dispatched_at,
             c.deadline_at,
-            overdue_h.label("hours_overdue"),
+            sa.case((c.deadline_at < end, overdue_h)).label("hours_overdue"),
             sa.func.coalesce(c.deadline_at < end, False).label("is_overdue"),
             c.address,
             c.description,
@@ -480,7 +480,7 @@ def open_cases(
             c.reported_at < end,
             c.deadline_at < end if overdue_only else sa.true(),
         )
-        .order_by(sa.nulls_last(sa.desc(sa.text("hours_overdue"))), c.case_no)
+        .order_by(sa.nulls_last(sa.desc(sa.text("hours_overdue"))), c.deadline_at, c.case_no)
         .limit(limit)
     )
 
