@@ -164,9 +164,9 @@ def test_grammar002_rates_on_0_to_100_and_bars_from_zero() -> None:
 
 
 def test_grammar003_counts_get_whole_ticks() -> None:
-    # 0–3 cases: a step of 0.5 would write 0, 1, 1, 2, 2 with ","; whole counts step by 1
+    # 0–2 cases: 2 / 5 = 0.4 rounds up to a 0.5 step, which "," would write 0, 1, 1, 2, 2; counts step by 1
     fig = new_figure()
-    fig.add_bar(x=["张村镇"], y=[3], name="立案数")
+    fig.add_bar(x=["张村镇"], y=[2], name="立案数")
     fig.update_layout(yaxis_title="件")
     grammar.apply(fig, "zh")
     assert (fig.layout.yaxis.dtick, fig.layout.yaxis.tickformat) == (1, ",")
