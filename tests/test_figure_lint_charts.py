@@ -13,6 +13,7 @@ from dashboard import charts
 from dashboard.components import date_axis, untitled
 from dashboard.data import Warehouse
 from dashboard.figures import lint
+from dashboard.figures import rankings as fr
 from dashboard.pagekit import context
 from tests.demo_warehouse import demo_warehouse
 
@@ -81,3 +82,22 @@ def test_figlint103_a_mid_month_end_draws_june_as_partial(wh: Warehouse) -> None
     full = drawn(next(c for c in charts.charts("overview") if c.key == "ov.trend_chart"),
                  context({"lang": "zh"}, wh))
     assert "partial" not in full.layout.meta  # the demo's data end on 2023-06-30: June is whole
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_figlint104_the_rankings_figures_pass_the_linter(wh: Warehouse, lang: str) -> None:
+    # /rankings draws its figures outside the chart registry: the bump chart of city ranks and the per-size bars
+    from pages.rankings.page import RankView, board, city_frames, fair_default
+    from warehouse import scoring
+
+    ctx = context({"lang": lang}, wh)
+    b = board(wh, RankView.from_params({}), ctx.data_end)
+    _, history = city_frames(wh, b.end)
+    values = scoring.per_size(b.now(b.values))
+    figs = {
+        "bump": fr.bump_chart(history, item=str(history["item"].iloc[0]), lang=lang),
+        "fair": fr.per_size_bars(values, indicator=fair_default(values), lang=lang),
+        "fair_highlight": fr.per_size_bars(values, indicator=fair_default(values), lang=lang, highlight=(TOWN,)),
+    }
+    problems = [f"{name}: {p}" for name, fig in figs.items() for p in lint.lint(fig, SCREEN / 2 - GUTTER, 400)]
+    assert problems == []

@@ -12,7 +12,8 @@
 ``id_numeric``     text that reads as a number (grid codes, case numbers) on an axis that is not ``category``
 ``unit``           a numeric value axis (or colour bar) without a unit in its title or tick suffix
 ``status_colour``  a status colour on a trace that does not carry a status (``trace.meta == "status"``)
-``one_hue``        bars of one series in several colours that are not status colours
+``one_hue``        bars of one series in several colours (unless coloured by status, ``meta="status"``, or
+                   one hue with the rest greyed, ``meta="highlight"``)
 ``overflow``       text wider than the room it has (estimate below)
 =================  =================================================================================
 
@@ -255,7 +256,7 @@ def lint(fig: go.Figure, width: float = 900, height: float = 340) -> list[Proble
         if rate and explicit and max(axis.range) < 1 - 1e-9 and not any(m in title for m in marks) \
                 and ref not in meta.get("zoomed", ()):
             problems.append(Problem("rate_zoom", where, f"a rate axis on {list(axis.range)} not marked as zoomed"))
-        if not rate and not any(u in f"{title} {axis.ticksuffix or ''}" for u in unit_words):
+        if not rate and not any(u.lower() in f"{title} {axis.ticksuffix or ''}".lower() for u in unit_words):
             problems.append(Problem("unit", where, f"no unit in title {title!r} or tick suffix"))
         problems.extend(_text_problems(f"{where}.title", title, ph if is_y else pw, size))
 
@@ -271,8 +272,9 @@ def lint(fig: go.Figure, width: float = 900, height: float = 340) -> list[Proble
         if colors & status and trace.meta != "status":
             problems.append(Problem("status_colour", where, f"{sorted(colors & status)} drawn without a status"))
         marker = getattr(trace, "marker", None)
-        if trace.type == "bar" and isinstance(marker.color, tuple | list) and trace.meta != "status" \
-                and len({_norm(c) for c in marker.color}) > 1:
+        several = trace.type == "bar" and isinstance(marker.color, tuple | list) and \
+            len({_norm(c) for c in marker.color}) > 1
+        if several and trace.meta not in ("status", "highlight"):
             problems.append(Problem("one_hue", where, f"{len(set(marker.color))} colours for one series"))
 
     if _legend_shown(fig):
