@@ -201,6 +201,11 @@ def test_grammar005_partial_last_month_hatched_and_dashed() -> None:
     whole.add_bar(x=months, y=[50, 48, 6], name="立案数")
     grammar.apply(whole, "en", dt.date(2026, 12, 31))  # the month's last day: whole
     assert whole.data[0].marker.pattern.shape is None and not whole.layout.annotations
+    # a year's plan line runs to December: with data to 10-15 only October is partial, Nov and Dec are future
+    plan = new_figure(grain="month")
+    plan.add_scatter(x=months, y=[70, 75, 80], name="年度计划", mode="lines", line_color="#333333")
+    grammar.apply(plan, "zh", dt.date(2026, 10, 15))
+    assert plan.layout.meta["partial"] == ["2026-10-01"] and len(plan.layout.annotations) == 1
 
 
 def test_grammar006_partial_week_boundary() -> None:

@@ -6,8 +6,9 @@
 * every numeric value axis with an explicit range, ``dtick`` and ``tickformat`` derived from its data and unit,
   so no two tick labels repeat (a rate axis of 1–3% gets 0.5% ticks: ``.1%``); bars and counts start at zero;
 * rates on 0–100%, or, when every value and target is under 50%, on a zoomed axis whose title says so;
-* periods that end after ``last_day`` (the data's last day or the range's end, whichever is earlier) drawn
-  as partial: bars hatched, lines dashed over the last segment, each labelled 「不完整」/"partial".
+* the period that holds ``last_day`` (the data's last day or the range's end, whichever is earlier) and ends
+  after it drawn as partial: bars hatched, lines dashed over the last segment, labelled 「不完整」/"partial"
+  (later periods, such as the rest of a year's plan line, are future, not partial).
 
 The figure says which grain its date axis has in ``layout.meta["grain"]`` (``new_figure(grain=...)``).
 ``nice_step`` and ``decimals`` are shared with the linter (``dashboard.figures.lint``).
@@ -211,8 +212,10 @@ def _span_values(fig: go.Figure, ref: str) -> list[float]:
     return out or [0.0]
 
 
-def _period_end(grain: str, value: Any) -> dt.date:
-    return calendar.period_of(grain, pd.Timestamp(value).date())[1]
+def _is_partial(grain: str, value: Any, last_day: dt.date) -> bool:
+    """The period holding ``value`` holds ``last_day`` but goes on after it (later periods are future, not partial)."""
+    start, end = calendar.period_of(grain, pd.Timestamp(value).date())
+    return start <= last_day < end
 
 
 def _slice(seq: Any, idx: list[int]) -> Any:
@@ -223,7 +226,8 @@ def _slice(seq: Any, idx: list[int]) -> Any:
 
 
 def mark_partial(fig: go.Figure, last_day: dt.date, lang: str) -> go.Figure:
-    """Hatch the bars and dash the line segments of periods that end after ``last_day``, labelled partial."""
+    """Hatch the bars and dash the line segments of the period that holds ``last_day`` and ends after it,
+    labelled partial."""
     meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
     grain = meta.get("grain")
     if grain not in calendar.GRAINS:
@@ -234,7 +238,7 @@ def mark_partial(fig: go.Figure, last_day: dt.date, lang: str) -> go.Figure:
         xs = _values(trace.x)
         if trace.type not in ("bar", "scatter") or not xs or not is_dates(xs) or trace.orientation == "h":
             continue
-        late = [i for i, x in enumerate(xs) if _period_end(grain, x) > last_day]
+        late = [i for i, x in enumerate(xs) if _is_partial(grain, x, last_day)]
         if not late:
             continue
         partial_x.update(pd.Timestamp(xs[i]) for i in late)
