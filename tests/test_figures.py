@@ -185,6 +185,7 @@ def test_fig009_snow_units_and_drill_keys() -> None:
     assert "吨" in fs.reserves(ROSTER).data[0].hovertemplate
     ev = fs.event_trend(EVENTS)
     assert list(ev.data[0].y) == [240, 60] and "人次" in ev.data[0].hovertemplate
+    assert list(ev.data[0].x) == ["2023年1月10日", "2023年1月20日"] and ev.layout.xaxis.type == "category"
     assert len(ev.data) == 2 and "yaxis2" not in ev.layout.to_plotly_json()  # the reopen time: in the hover
     assert "小时" in ev.data[0].text[0] and ev.data[0].customdata[0][4] == "42.0 万㎡"
     types = pd.DataFrame({"as_of": [dt.date(2023, 1, 15)] * 2, "unit_key": [HLL, HLL], "unit_name": ["环翠楼街道"] * 2,

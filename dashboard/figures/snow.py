@@ -96,7 +96,7 @@ def readiness(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     average = d["machines"].sum() * 100 / d["road_km_ref"].sum()
     fig.add_hline(y=average, line={"color": TARGET_COLOR, "dash": "dash"},
                   annotation_text=f"{common('district', lang)} {fmt.number(average, digits=1)}",
-                  annotation_position="top left")
+                  annotation_position="top right")
     fig.update_layout(yaxis_title=_l("per_100km", lang), showlegend=False)
     return fig
 
@@ -132,12 +132,15 @@ def event_trend(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     reopen = [f"{_l('median_reopen', lang)}: {fmt.number(m, hours, 1)} · {_l('max_reopen', lang)}: "
               f"{fmt.number(mx, hours, 1)}" for m, mx in zip(df["median_reopen_hours"], df["max_reopen_hours"],
                                                            strict=True)]
+    # snow days are few and far apart: one evenly spaced bar group per day, its date as text
+    days = [fmt.period("day", p, lang) for p in df["period"]]
     for key in ("person_times", "machine_times"):
-        fig.add_bar(x=df["period"], y=df[key], name=_l(key, lang), marker_color=series_color(key), customdata=custom,
+        fig.add_bar(x=days, y=df[key], name=_l(key, lang), marker_color=series_color(key), customdata=custom,
                     text=reopen, textposition="none",
-                    hovertemplate=hover(["%{x|%Y-%m-%d}", f"{_l(key, lang)}: %{{y:,}} {common(key, lang)}", *detail,
+                    hovertemplate=hover(["%{x}", f"{_l(key, lang)}: %{{y:,}} {common(key, lang)}", *detail,
                                          "%{text}"]))
-    fig.update_layout(barmode="group", yaxis_title=f"{common('person_times', lang)} / {common('machine_times', lang)}")
+    fig.update_layout(barmode="group", yaxis_title=f"{common('person_times', lang)} / {common('machine_times', lang)}",
+                      xaxis={"type": "category"})
     return fig
 
 
