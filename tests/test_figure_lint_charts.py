@@ -101,3 +101,43 @@ def test_figlint104_the_rankings_figures_pass_the_linter(wh: Warehouse, lang: st
     }
     problems = [f"{name}: {p}" for name, fig in figs.items() for p in lint.lint(fig, SCREEN / 2 - GUTTER, 400)]
     assert problems == []
+
+
+def _graphs(node: Any, out: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    """Every dcc.Graph of a rendered layout: (its id, its figure)."""
+    if isinstance(node, list | tuple):
+        for child in node:
+            _graphs(child, out)
+    elif hasattr(node, "to_plotly_json"):
+        if type(node).__name__ == "Graph" and getattr(node, "figure", None) is not None:
+            out.append((getattr(node, "id", None), node.figure))
+        for prop in ("children", "body"):
+            _graphs(getattr(node, prop, None), out)
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_figlint105_every_figure_of_every_rendered_page(wh: Warehouse, lang: str) -> None:
+    # the pages as Dash renders them (charts, the rankings figures, anything a page draws itself); the width of
+    # a registry chart is its own, any other figure is given half the screen
+    import dash
+    import plotly.graph_objects as go
+
+    from dashboard.app import create_app
+    from dashboard.ids import parse_id
+
+    app = create_app(wh.path, warm=False)
+    widths = {c.key: (SCREEN * c.width / 12 - GUTTER, c.height) for c in charts.charts()}
+    problems, seen = [], 0
+    with app.server.test_request_context():
+        for page in dash.page_registry.values():
+            if page["path"] == "/404":
+                continue
+            for gid, figure in _graphs(page["layout"](lang=lang), []):
+                parsed = parse_id(gid) or {}
+                width, height = widths.get(parsed.get("key"), (SCREEN / 2 - GUTTER, 400))
+                fig = figure if isinstance(figure, go.Figure) else go.Figure(figure)
+                seen += 1
+                problems.extend(f"{page['path']} {gid}: {p}" for p in lint.lint(fig, width, height))
+    assert seen >= len(charts.charts())
+    assert problems == []
