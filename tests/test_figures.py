@@ -173,16 +173,21 @@ def test_fig008_new_violations_against_dynamic_zero_and_monthly() -> None:
 def test_fig009_snow_units_and_drill_keys() -> None:
     force = fs.roster_by_unit(ROSTER)
     assert force.layout.title.text is None  # the card says 清雪力量 and the roster's date
-    assert list(force.data[0].y) == [120, 90, 210] and list(force.data[1].y) == [10, 4, 12]
+    # two panels (人 | 台) on the same units, the first unit on top: never two axes of one panel
+    assert list(force.data[0].x) == [210, 90, 120] and list(force.data[1].x) == [12, 4, 10]
+    assert [(t.xaxis, t.yaxis) for t in force.data] == [("x", "y"), ("x2", "y2")]
+    assert force.layout.yaxis2.matches == "y" and force.layout.yaxis2.overlaying is None
     assert "人" in force.data[0].hovertemplate and "台" in force.data[0].hovertemplate
-    assert [c[0] for c in force.data[0].customdata] == [HLL, "371002100", "区环境卫生服务中心"]
+    assert [c[0] for c in force.data[0].customdata] == ["区环境卫生服务中心", "371002100", HLL]
     ready = fs.readiness(ROSTER, lang="en")
     assert ready.data[0].x[0] == "Huancuilou" and ready.data[0].y[2] == 12.0
     assert "machines / 100 km" in ready.data[0].hovertemplate
     assert "吨" in fs.reserves(ROSTER).data[0].hovertemplate
     ev = fs.event_trend(EVENTS)
     assert list(ev.data[0].y) == [240, 60] and "人次" in ev.data[0].hovertemplate
-    assert "小时" in ev.data[2].hovertemplate and ev.data[0].customdata[0][4] == "42.0 万㎡"
+    assert list(ev.data[0].x) == ["2023年1月10日", "2023年1月20日"] and ev.layout.xaxis.type == "category"
+    assert len(ev.data) == 2 and "yaxis2" not in ev.layout.to_plotly_json()  # the reopen time: in the hover
+    assert "小时" in ev.data[0].text[0] and ev.data[0].customdata[0][4] == "42.0 万㎡"
     types = pd.DataFrame({"as_of": [dt.date(2023, 1, 15)] * 2, "unit_key": [HLL, HLL], "unit_name": ["环翠楼街道"] * 2,
                           "unit_sort": [0, 0], "machine_type": ["推雪铲", "滚雪刷"], "machines": [6, 4]})
     mt = fs.machines_by_type(types, lang="en")

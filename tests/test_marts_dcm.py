@@ -111,6 +111,13 @@ def test_dcm005_pareto_and_heatmap(run) -> None:
     assert df.cases.tolist() == [2, 2, 1, 1]
     assert df.cum_share.tolist() == pytest.approx([2 / 6, 4 / 6, 5 / 6, 1.0])
     assert run(q.category_pareto(MARCH, limit=1)).share.tolist() == pytest.approx([2 / 6])
+    # the categories past the limit folded into one last row: 占道经营 2 + 暴露垃圾 1 + 非法小广告 1 = 4 cases in 3
+    folded = run(q.category_pareto(MARCH, limit=1, others=True))
+    assert folded.minor_category.isna().tolist() == [False, True] and folded.minor_category.iloc[0] == "乱堆物堆料"
+    assert folded.cases.tolist() == [2, 4] and folded.categories.tolist() == [1, 3]
+    assert folded.cum_share.tolist() == pytest.approx([2 / 6, 1.0])
+    # as many categories as the limit: nothing to fold
+    assert run(q.category_pareto(MARCH, limit=4, others=True)).categories.tolist() == [1, 1, 1, 1]
     hm = run(q.town_category_heatmap(MARCH))
     got = {(r.area_key, r.category): r.cases for r in hm.itertuples()}
     assert got == {(HLL, "市容环境"): 2, (HLL, "街面秩序"): 1, (JY, "市容环境"): 1, (JY, "宣传广告"): 1,
@@ -188,7 +195,10 @@ def test_dcm010_open_and_overdue_list(run) -> None:
     assert df.hours_overdue.iloc[0] == pytest.approx(10 * 24 + 15)
     assert bool(df.is_overdue.iloc[0])
     assert run(q.open_cases(Filters(end=dt.date(2023, 3, 20)), overdue_only=True)).empty  # due 03-21 09:00
-    assert run(q.open_cases(Filters(end=dt.date(2023, 3, 20)))).case_no.tolist() == ["A5"]
+    not_due = run(q.open_cases(Filters(end=dt.date(2023, 3, 20))))
+    assert not_due.case_no.tolist() == ["A5"]
+    # 9 hours before its deadline: not overdue, so no hours overdue (never -9)
+    assert not_due.hours_overdue.isna().tolist() == [True] and not_due.is_overdue.tolist() == [False]
 
 
 def test_dcm011_rows_behind(run) -> None:

@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 import sqlalchemy as sa
 
 from dashboard.components import chart_card
+from dashboard.figures import grammar, theme
 from dashboard.pagekit import PageContext
 from dashboard.state import ViewState
 from warehouse.sql import Filters
@@ -50,12 +51,17 @@ class Chart(Drill):
     empty: str | None = None  # i18n key of the sentence when there is nothing to draw (default: the filters')
     subtitle: Callable[[PageContext], str | None] | None = None  # e.g. the date a roster is as of
 
+    def draw(self, ctx: PageContext) -> go.Figure | None:
+        """The chart's figure with the chart grammar applied (docs/CHART_GRAMMAR.md): the last period drawn as
+        partial when the data or the range ends inside it."""
+        ends = [d for d in (ctx.data_end, ctx.filters.end) if d is not None]
+        return grammar.apply(self.figure(ctx), ctx.lang, min(ends) if ends else None)
+
     def card(self, ctx: PageContext) -> dbc.Card:
-        empty = ctx.t(self.empty) if self.empty else ctx.no_match()
+        fig = self.draw(ctx)
+        empty = theme.empty_reason(fig) or (ctx.t(self.empty) if self.empty else ctx.no_match())
         subtitle = self.subtitle(ctx) if self.subtitle else None
-        return chart_card(
-            self.key, ctx.t(self.key), self.figure(ctx), ctx.lang, empty, height=self.height, subtitle=subtitle
-        )
+        return chart_card(self.key, ctx.t(self.key), fig, ctx.lang, empty, height=self.height, subtitle=subtitle)
 
 
 @cache

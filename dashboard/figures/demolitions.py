@@ -10,17 +10,18 @@ from typing import Literal
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from dashboard import format as fmt
 from dashboard.figures.theme import (
     NEUTRAL,
-    STATUS_COLORS,
     TARGET_COLOR,
     common,
     empty_figure,
     hover,
     new_figure,
     status_color,
+    tint,
     town_label,
 )
 from dashboard.i18n import paren, t, value_color
@@ -48,7 +49,7 @@ def monthly(df: pd.DataFrame, *, lang: str = "zh", measure: Measure = "count") -
     col = "demolished" if measure == "count" else "demolished_m2"
     if df.empty or df[col].sum() == 0:
         return empty_figure(lang)
-    fig = new_figure(drill="month")
+    fig = new_figure(drill="month", grain="month")
     for kind, part in df.groupby("kind", sort=True):
         custom = [[pd.Timestamp(m).date().isoformat(), kind, fmt.period("month", m, lang)] for m in part["month"]]
         fig.add_bar(x=part["month"], y=part[col], name=_l(str(kind), lang),
@@ -72,12 +73,13 @@ def by_area(df: pd.DataFrame, *, lang: str = "zh", measure: Measure = "count") -
     for kind, part in df.groupby("kind", sort=True):
         part = part.set_index("area_key").reindex(list(names)).reset_index()
         x = [names[k] for k in part["area_key"]]
-        for what, opacity in (("demolished", 1.0), ("open", 0.45)):
+        color = value_color("construction_kind", kind, NEUTRAL)
+        for what, fill in (("demolished", color), ("open", tint(color, 0.25))):  # open: pale fill, solid outline
             col = {("count", "demolished"): "demolished", ("count", "open"): "open_count",
                    ("area", "demolished"): "demolished_m2", ("area", "open"): "open_m2"}[(measure, what)]
             custom = [[k, kind, what] for k in part["area_key"]]
             fig.add_bar(x=x, y=part[col].fillna(0), name=f"{_l(str(kind), lang)} · {_l(what, lang)}",
-                        marker={"color": value_color("construction_kind", kind, NEUTRAL), "opacity": opacity},
+                        marker={"color": fill, "line": {"color": color, "width": 1.5}},
                         offsetgroup=str(kind), customdata=custom,
                         hovertemplate=hover([f"%{{x}} · {_l(str(kind), lang)}",
                                              f"{_l(what, lang)}: %{{y{_fmt(measure)}}} {unit}"]))
@@ -94,7 +96,7 @@ def cumulative_vs_plan(df: pd.DataFrame, *, lang: str = "zh", measure: Measure =
                                      ("cum_m2", "plan_m2", "plan_to_date_m2", "demolished_m2"))
     if df.empty or df[cum].dropna().empty:
         return empty_figure(lang)
-    fig = new_figure(drill="month")
+    fig = new_figure(drill="month", grain="month")
     custom = [[pd.Timestamp(m).date().isoformat(), fmt.period("month", m, lang), fmt.number(v, unit)]
               for m, v in zip(df["month"], df[per_month], strict=True)]
     fig.add_scatter(x=df["month"], y=df[cum], name=_l("cumulative", lang), mode="lines+markers",
@@ -106,7 +108,7 @@ def cumulative_vs_plan(df: pd.DataFrame, *, lang: str = "zh", measure: Measure =
                         line={"color": TARGET_COLOR, "dash": "dash"}, customdata=custom,
                         hovertemplate=hover([f"{_l('plan', lang)}: %{{y{_fmt(measure)}}} {unit}"]))
         fig.add_scatter(x=df["month"], y=df[to_date], name=_l("plan_to_date", lang), mode="lines",
-                        line={"color": STATUS_COLORS["grey"], "dash": "dot"}, customdata=custom,
+                        line={"color": TARGET_COLOR, "dash": "dot", "width": 1.5}, customdata=custom,
                         hovertemplate=hover(["%{customdata[1]}",
                                              f"{_l('plan_to_date', lang)}: %{{y{_fmt(measure)}}} {unit}"]))
     fig.update_layout(yaxis={"title": unit, "rangemode": "tozero"}, xaxis={"dtick": "M1", "tickformat": "%m"})
@@ -114,21 +116,25 @@ def cumulative_vs_plan(df: pd.DataFrame, *, lang: str = "zh", measure: Measure =
 
 
 def new_vs_zero(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
-    """New violations still open per town (red above zero, green at zero) against the 动态清零 goal."""
+    """New violations still open per town (red above zero, green at zero) against the 动态清零 goal; with none
+    open, a sentence instead of an empty axis: none found in the range, or all that were found cleared."""
     unit = common("sites", lang)
     if df.empty:
         return empty_figure(lang)
+    if df["new_open"].fillna(0).sum() == 0:
+        found = int(df["new_found"].fillna(0).sum())
+        return empty_figure(lang, _l("none_new", lang) if found == 0 else _l("all_cleared", lang).format(n=found))
     names = [town_label(c, n, lang) for c, n in zip(df["town_code"], df["town_name"], strict=True)]
     custom = list(zip(df["town_code"], df["new_found"], df["new_resolved"],
                       [fmt.number(v, common("m2", lang)) for v in df["new_open_m2"]], strict=True))
     fig = new_figure(drill="town_code")
-    fig.add_bar(x=names, y=df["new_open"], name=_l("new_open", lang), customdata=custom,
+    fig.add_bar(x=names, y=df["new_open"], name=_l("new_open", lang), customdata=custom, meta="status",
                 marker_color=[status_color(s) for s in df["status"]],
                 hovertemplate=hover(["%{x}",
                                      f"{_l('new_open', lang)}: %{{y:,}} {unit}" + paren("%{customdata[3]}", lang),
                                      f"{_l('new_found', lang)}: %{{customdata[1]:,}} {unit}",
                                      f"{_l('new_resolved', lang)}: %{{customdata[2]:,}} {unit}"]))
-    fig.add_hline(y=0, line={"color": STATUS_COLORS["green"], "width": 2},
+    fig.add_hline(y=0, line={"color": TARGET_COLOR, "width": 2},
                   annotation_text=_l("zero_goal", lang), annotation_position="top left")
     fig.update_layout(yaxis={"title": unit, "rangemode": "tozero", "dtick": 1 if df["new_open"].max() < 8 else None},
                       showlegend=False)
@@ -136,24 +142,32 @@ def new_vs_zero(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
 
 
 def time_to_demolish(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
-    """Median days from discovery to demolition per town and kind, with the 90th percentile as a marker."""
+    """Median days from discovery to demolition per town, one panel per kind: stock cases were found in past
+    years' surveys, so their days are years, and the panel says so; new cases count days. The 90th percentile
+    is in the hover."""
     days = common("days", lang)
     if df.empty:
         return empty_figure(lang)
-    fig = new_figure(drill="town_code")
+    kinds = sorted(df["kind"].unique())
+    fig = make_subplots(rows=1, cols=len(kinds), shared_yaxes=True, horizontal_spacing=0.06)
+    fig.update_layout(template=new_figure().layout.template, meta={"drill": "town_code"})
     sites = common("sites", lang)
-    for kind, part in df.groupby("kind", sort=True):
-        x = [town_label(c, n, lang) for c, n in zip(part["town_code"], part["town_name"], strict=True)]
-        custom = [[c, kind, int(n), fmt.number(p, days, 0)]
+    order = df.sort_values(["town_sort", "town_code"]).drop_duplicates("town_code").iloc[::-1]
+    towns = [town_label(c, n, lang) for c, n in zip(order["town_code"], order["town_name"], strict=True)]
+    for col, kind in enumerate(kinds, start=1):
+        part = df[df["kind"] == kind].set_index("town_code").reindex(list(order["town_code"])).reset_index()
+        custom = [[c, kind, 0 if pd.isna(n) else int(n), fmt.number(p, days, 0)]
                   for c, n, p in zip(part["town_code"], part["n"], part["p90_days"], strict=True)]
-        fig.add_bar(x=x, y=part["median_days"], name=_l(str(kind), lang),
-                    marker_color=value_color("construction_kind", kind, NEUTRAL),
-                    offsetgroup=str(kind), customdata=custom,
-                    hovertemplate=hover([f"%{{x}} · {_l(str(kind), lang)}",
-                                         f"{_l('median_days', lang)}: %{{y:,.0f}} {days}",
+        fig.add_bar(y=towns, x=part["median_days"], orientation="h", name=_l(str(kind), lang),
+                    marker_color=value_color("construction_kind", kind, NEUTRAL), customdata=custom,
+                    hovertemplate=hover([f"%{{y}} · {_l(str(kind), lang)}",
+                                         f"{_l('median_days', lang)}: %{{x:,.0f}} {days}",
                                          f"{_l('p90_days', lang)}: %{{customdata[3]}}",
-                                         f"{_l('n', lang)}: %{{customdata[2]:,}} {sites}"]))
-    fig.update_layout(barmode="group", yaxis_title=days)
+                                         f"{_l('n', lang)}: %{{customdata[2]:,}} {sites}"]), row=1, col=col)
+        note = _l("since_survey", lang) if kind == "存量" else ""
+        fig.update_xaxes(title_text=f"{_l(str(kind), lang)}{paren(days, lang)}{note}", row=1, col=col)
+    fig.update_yaxes(type="category")
+    fig.update_layout(showlegend=False, margin={"l": 80, "r": 16, "t": 16, "b": 56})
     return fig
 
 
@@ -162,14 +176,19 @@ def campaigns(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     if df.empty:
         return empty_figure(lang)
     m2 = common("m2", lang)
-    custom = [[c, _l("resolved_of_total", lang).format(r=int(r), t=int(t)), fmt.number(a, m2), fmt.percent(p)]
-              for c, r, t, a, p in zip(df["campaign"], df["resolved"], df["total"], df["demolished_m2"],
-                                       df["progress"], strict=True)]
+    sites = common("sites", lang)
+    in_range = df["demolished_in_range"] if "demolished_in_range" in df else pd.Series(0, index=df.index)
+    custom = [[c, _l("resolved_of_total", lang).format(r=int(r), t=int(t)), fmt.number(a, m2), fmt.percent(p),
+               _l("in_range", lang).format(n=fmt.number(n, sites))]
+              for c, r, t, a, p, n in zip(df["campaign"], df["resolved"], df["total"], df["demolished_m2"],
+                                          df["progress"], in_range, strict=True)]
     fig = new_figure(drill="campaign")
-    fig.add_bar(y=df["campaign"], x=df["progress"], orientation="h", marker_color=NEUTRAL, customdata=custom,
-                text=[c[3] for c in custom], textposition="auto",
+    # the cumulative progress beside what this range demolished, so the tile (this range) and the bar agree
+    fig.add_bar(y=[str(c) for c in df["campaign"]], x=df["progress"], orientation="h", name=_l("progress", lang),
+                marker_color=NEUTRAL, customdata=custom, text=[f"{c[3]} · {c[4]}" for c in custom],
+                textposition="auto",
                 hovertemplate=hover(["%{y}", f"{_l('progress', lang)}: %{{customdata[3]}}", "%{customdata[1]}",
-                                     f"{_l('demolished', lang)}: %{{customdata[2]}}"]))
-    fig.update_layout(xaxis={"tickformat": ".0%", "range": [0, 1.05]}, yaxis={"autorange": "reversed"},
-                      showlegend=False)
+                                     "%{customdata[4]}", f"{_l('demolished', lang)}: %{{customdata[2]}}"]))
+    fig.update_layout(xaxis={"tickformat": ".0%", "title": _l("progress", lang)},
+                      yaxis={"autorange": "reversed", "type": "category"}, showlegend=False)
     return fig

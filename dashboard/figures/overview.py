@@ -18,13 +18,14 @@ import plotly.graph_objects as go
 from dashboard import format as fmt
 from dashboard.figures.theme import (
     NEUTRAL,
-    SERIES_COLORS,
     STATUS_COLORS,
     TARGET_COLOR,
     common,
     empty_figure,
     hover,
+    item_color,
     new_figure,
+    series_color,
     status_color,
     town_label,
 )
@@ -91,6 +92,8 @@ def town_rate_bars(df: pd.DataFrame, lang: str, label: str, unit: str = "%") -> 
         x=df["value"],
         y=names,
         orientation="h",
+        name=label,
+        meta="status",
         marker_color=colors,
         customdata=list(zip(df["town_code"], df["n"], targets, strict=True)),
         text=[fmt.percent(v) for v in df["value"]],
@@ -113,9 +116,8 @@ def town_rate_bars(df: pd.DataFrame, lang: str, label: str, unit: str = "%") -> 
             annotation_text=f"{common('target', lang)} {fmt.percent(target.iloc[0])}",
             annotation_position="top",
         )
-    low = max(0.0, float(df["value"].min(skipna=True)) - 0.1)
     fig.update_layout(
-        xaxis={"tickformat": ".0%", "range": [low, 1.02]}, showlegend=False, margin={"l": 90, "r": 24, "t": 36, "b": 36}
+        xaxis={"tickformat": ".0%", "title": label}, showlegend=False, margin={"l": 90, "r": 24, "t": 36, "b": 36}
     )
     return fig
 
@@ -124,8 +126,8 @@ def filed_closed_trend(df: pd.DataFrame, lang: str, names: dict[str, str]) -> go
     """Monthly lines, one per indicator (e.g. cases filed and closed)."""
     if df.empty:
         return empty_figure(lang)
-    fig = new_figure(drill="period")
-    for i, (key, name) in enumerate(names.items()):
+    fig = new_figure(drill="period", grain="month")
+    for key, name in names.items():
         part = df[df["indicator"] == key]
         if part.empty:
             continue
@@ -134,13 +136,13 @@ def filed_closed_trend(df: pd.DataFrame, lang: str, names: dict[str, str]) -> go
             y=part["value"],
             mode="lines+markers",
             name=name,
-            line={"color": SERIES_COLORS[i % len(SERIES_COLORS)], "width": 2},
+            line={"color": series_color(key.removeprefix("dcm.").removesuffix("_all")), "width": 2},
             customdata=[[p.strftime("%Y-%m-%d")] for p in pd.to_datetime(part["period"])],
             hovertemplate=hover([f"<b>{name}</b>", "%{x|%Y-%m}", f"%{{y:,}} {common('cases', lang)}"]),
         )
     fig.update_layout(
         xaxis={"tickformat": "%Y-%m"},
-        yaxis={"rangemode": "tozero"},
+        yaxis={"rangemode": "tozero", "title": common("cases", lang)},
         hovermode="closest",
         margin={"l": 56, "r": 16, "t": 40, "b": 40},
     )
@@ -153,17 +155,17 @@ def assessment_ranks(df: pd.DataFrame, lang: str, units: int = 8) -> go.Figure:
         return empty_figure(lang)
     fig = new_figure()
     fig.add_hrect(y0=0.5, y1=2.5, fillcolor=STATUS_COLORS["green"], opacity=0.08, line_width=0)
-    for i, (item, part) in enumerate(df.groupby("item", sort=True)):
+    for item, part in df.groupby("item", sort=True):
         fig.add_scatter(
             x=part["period_start"],
             y=part["rank"],
             mode="lines+markers",
             name=str(item),
-            line={"color": SERIES_COLORS[i % len(SERIES_COLORS)], "width": 2},
+            line={"color": item_color(str(item)), "width": 2},
             hovertemplate=hover([f"<b>{item}</b>", "%{x|%Y-%m}", t("fig.ov.rank_hover", lang)]),
         )
     fig.update_layout(
-        yaxis={"autorange": "reversed", "dtick": 1, "range": [units + 0.5, 0.5]},
+        yaxis={"autorange": "reversed", "dtick": 1, "range": [units + 0.5, 0.5], "title": common("rank", lang)},
         xaxis={"tickformat": "%Y-%m"},
         margin={"l": 40, "r": 16, "t": 40, "b": 40},
     )

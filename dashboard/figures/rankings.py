@@ -26,14 +26,15 @@ from dashboard import format as fmt
 from dashboard.figures.theme import (
     NEUTRAL,
     STATUS_COLORS,
+    common,
     empty_figure,
     hover,
     new_figure,
     tint,
-    town_color,
     town_label,
 )
 from dashboard.i18n import t
+from warehouse import indicators
 
 DISTRICT_COLOR = "#1f5fa8"
 OTHER_UNIT_COLOR = "#b8c2cc"
@@ -188,11 +189,16 @@ def per_size_bars(df: pd.DataFrame, *, indicator: str, lang: str = "zh", unit: s
     fig = make_subplots(rows=1, cols=3, shared_yaxes=True, subplot_titles=[p[1] for p in panels],
                         horizontal_spacing=0.04)
     fig.update_layout(template=new_figure().layout.template, meta={"drill": "town_code"})
-    colors = [town_color(c) if not highlight or c in highlight else OTHER_UNIT_COLOR for c in d["town_code"]]
+    unit = unit or (indicators.BY_KEY[indicator].unit(lang) if indicator in indicators.BY_KEY else "")
+    # one hue for the towns; a highlighted town keeps it and the others turn grey
+    colors = [NEUTRAL if not highlight or c in highlight else OTHER_UNIT_COLOR for c in d["town_code"]]
+    per = ("", common("per_10k", lang), common("per_100km", lang))
     for i, (col, name, spec) in enumerate(panels, start=1):
         values = d[col].astype(float)
+        fig.update_xaxes(title_text=f"{unit}{per[i - 1]}", row=1, col=i)
         fig.add_bar(
             x=values, y=names, orientation="h", name=name, marker_color=colors, row=1, col=i,
+            meta="highlight" if highlight else None,
             text=[("—" if math.isnan(v) else format(v, spec)) for v in values], textposition="auto",
             customdata=list(d["town_code"]), showlegend=False,
             hovertemplate=hover(["%{y}", f"{name}: %{{x:{spec}}} {unit}".rstrip()]),

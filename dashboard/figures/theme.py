@@ -18,7 +18,7 @@ from importlib import resources
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard.i18n import t
+from dashboard.i18n import t, value_color
 from warehouse.rules import status as status_rule
 
 FONT_FAMILY = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
@@ -65,6 +65,27 @@ def town_color(code: str | None) -> str:
     return _OTHER_PALETTE[sum(map(ord, code or "")) % len(_OTHER_PALETTE)]
 
 
+def series_color(key: str) -> str:
+    """A series' one colour across the product (``dashboard/value_labels.csv``, kind ``series``): filed cases
+    are the same blue on every page."""
+    return value_color("series", key, NEUTRAL)
+
+
+@cache
+def _assessment_items() -> tuple[str, ...]:
+    with resources.files("warehouse.reference").joinpath("assessment_items.csv").open(encoding="utf-8") as f:
+        return tuple(r["item"] for r in csv.DictReader(f))
+
+
+def item_color(item: str) -> str:
+    """A city assessment item's fixed colour, by its place in ``warehouse/reference/assessment_items.csv`` (so
+    an item keeps its colour whichever items a range holds); a stable grey-ish colour for an unknown item."""
+    items = _assessment_items()
+    if item in items:
+        return SERIES_COLORS[items.index(item) % len(SERIES_COLORS)]
+    return _OTHER_PALETTE[sum(map(ord, item)) % len(_OTHER_PALETTE)]
+
+
 def town_label(code: str | None, name: str | None, lang: str) -> str:
     """A town's name in the language (pinyin in English); other units keep their own name."""
     town = towns().get(code or "")
@@ -94,11 +115,13 @@ def hover(lines: Iterable[str]) -> str:
     return "<br>".join(lines) + "<extra></extra>"
 
 
-def new_figure(title: str | None = None, *, drill: str | None = None, dark: bool = False) -> go.Figure:
-    """An empty figure in the kpi template; ``drill`` names what ``customdata[0]`` of its points holds."""
+def new_figure(title: str | None = None, *, drill: str | None = None, dark: bool = False,
+               grain: str | None = None) -> go.Figure:
+    """An empty figure in the kpi template; ``drill`` names what ``customdata[0]`` of its points holds, ``grain``
+    the calendar grain of its date axis (so that the grammar can draw a partial last period as partial)."""
     fig = go.Figure()
-    fig.update_layout(template=TEMPLATE_DARK if dark else TEMPLATE, title_text=title,
-                      meta={"drill": drill} if drill else None)
+    meta = {k: v for k, v in (("drill", drill), ("grain", grain)) if v}
+    fig.update_layout(template=TEMPLATE_DARK if dark else TEMPLATE, title_text=title, meta=meta or None)
     return fig
 
 
@@ -108,8 +131,15 @@ def empty_figure(lang: str = "zh", message: str | None = None, title: str | None
     text = f"<b>{common('no_data', lang)}</b><br>{message or common('no_data_hint', lang)}"
     fig.add_annotation(text=text, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
                        font={"size": 16, "color": STATUS_COLORS["grey"]})
-    fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, meta={"empty": True})
+    fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False},
+                      meta={"empty": True, **({"message": message} if message else {})})
     return fig
+
+
+def empty_reason(fig: go.Figure | None) -> str | None:
+    """The sentence an empty figure gives for being empty (``empty_figure(message=...)``), if any."""
+    meta = fig.layout.meta if fig is not None else None
+    return meta.get("message") if isinstance(meta, dict) and meta.get("empty") else None
 
 
 def is_empty_figure(fig: go.Figure) -> bool:

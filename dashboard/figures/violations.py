@@ -19,8 +19,8 @@ from dashboard.figures.theme import (
     empty_figure,
     hover,
     new_figure,
+    series_color,
     status_color,
-    town_color,
     town_label,
 )
 from dashboard.i18n import paren, t, value_color, value_label
@@ -40,12 +40,11 @@ def volume_trend(df: pd.DataFrame, *, lang: str = "zh", grain: str = "month") ->
     """Reported, filed and closed cases per period (bars for filed, lines for the others)."""
     if df.empty:
         return empty_figure(lang)
-    fig = new_figure(drill="period")
+    fig = new_figure(drill="period", grain=grain)
     unit = common("cases", lang)
     custom = list(zip(_iso(df["period"]), [fmt.period(grain, p, lang, span=True) for p in df["period"]], strict=True))
-    for key, kind, color in (("filed", "bar", "#4c78a8"), ("reported", "line", "#f58518"),
-                             ("closed", "line", "#54a24b"), ("void_count", "line", STATUS_COLORS["grey"])):
-        name = _l(key, lang)
+    for key, kind in (("filed", "bar"), ("reported", "line"), ("closed", "line"), ("void_count", "line")):
+        name, color = _l(key, lang), series_color(key)
         tmpl = hover(["%{customdata[1]}", f"{name}: %{{y:,}} {unit}"])
         if kind == "bar":
             fig.add_bar(x=df["period"], y=df[key], name=name, marker_color=color, customdata=custom,
@@ -64,18 +63,26 @@ def category_pareto(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
         return empty_figure(lang)
     fig = new_figure(drill="category")
     unit = common("cases", lang)
-    majors = [value_label("major_category", m, lang) for m in df["major_category"]]
-    custom = list(zip(df["minor_category"], majors, (fmt.percent(s) for s in df["share"]), strict=True))
-    fig.add_bar(x=df["minor_category"], y=df["cases"], name=_l("filed", lang), marker_color=NEUTRAL,
-                customdata=custom,
+    folded = df["minor_category"].isna()
+    n_other = df["categories"] if "categories" in df else pd.Series(0, index=df.index)
+    labels = [_l("others", lang).format(n=int(n)) if f else str(m)
+              for m, f, n in zip(df["minor_category"], folded, n_other, strict=True)]
+    majors = ["" if f else value_label("major_category", m, lang) for m, f in zip(df["major_category"], folded,
+                                                                                   strict=True)]
+    custom = list(zip(df["minor_category"].where(~folded, None), majors, (fmt.percent(s) for s in df["share"]),
+                      strict=True))
+    fig.add_bar(x=labels, y=df["cases"], name=_l("filed", lang), marker_color=series_color("filed"),
+                marker_pattern_shape=["x" if f else "" for f in folded], customdata=custom,
                 hovertemplate=hover(["%{x}" + paren("%{customdata[1]}", lang),
                                      f"{_l('filed', lang)}: %{{y:,}} {unit}",
                                      f"{_l('share', lang)}: %{{customdata[2]}}"]))
-    fig.add_scatter(x=df["minor_category"], y=df["cum_share"], name=_l("cum_share", lang), yaxis="y2",
-                    mode="lines+markers", line_color=STATUS_COLORS["red"], customdata=custom,
+    fig.add_scatter(x=labels, y=df["cum_share"], name=_l("cum_share", lang), yaxis="y2",
+                    mode="lines+markers", line_color=series_color("cum_share"), customdata=custom,
                     hovertemplate=hover(["%{x}", f"{_l('cum_share', lang)}: %{{y:.1%}}"]))
-    fig.update_layout(yaxis_title=unit, yaxis2={"overlaying": "y", "side": "right", "range": [0, 1.05],
-                                                "tickformat": ".0%", "showgrid": False})
+    # the one dual axis of the product: the cumulative share of the bars' own cases (docs/CHART_GRAMMAR.md)
+    fig.update_layout(yaxis_title=unit, xaxis={"tickangle": -35},
+                      yaxis2={"overlaying": "y", "side": "right", "tickformat": ".0%", "showgrid": False,
+                              "title": _l("cum_share", lang)})
     return fig
 
 
@@ -92,7 +99,7 @@ def town_category_heatmap(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     custom = [[[k, c] for c in cats] for k in areas["area_key"]]
     fig = new_figure(drill="area_key")
     unit = common("cases", lang)
-    fig.add_heatmap(z=z.to_numpy(), x=cat_names, y=names, customdata=custom, colorscale="Blues",
+    fig.add_heatmap(z=z.to_numpy(), x=cat_names, y=names, customdata=custom, colorscale="Blues", name=_l("filed", lang),
                     colorbar={"title": {"text": unit}},
                     hovertemplate=hover(["%{y} · %{x}", f"{_l('filed', lang)}: %{{z:,}} {unit}"]))
     fig.update_layout(yaxis={"autorange": "reversed"}, xaxis_title=_l("category", lang))
@@ -107,7 +114,8 @@ def channel_mix(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     unit = common("cases", lang)
     names = [value_label("channel", c, lang) for c in df["channel"]]
     custom = list(zip(df["channel"], df["filed"], df["void_count"], strict=True))
-    fig.add_pie(labels=names, values=df["reported"], hole=0.55, sort=False, direction="clockwise",
+    fig.add_pie(labels=names, values=df["reported"], hole=0.55, name=_l("reported", lang), sort=False,
+                direction="clockwise",
                 marker_colors=[value_color("channel", c, STATUS_COLORS["grey"]) for c in df["channel"]],
                 customdata=custom,
                 textinfo="label+percent",
@@ -130,8 +138,8 @@ def lifecycle_funnel(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     mean = [fmt.number(v, hours, 1) for v in df["mean_hours"]]
     text = [fmt.number(n, unit) + ("" if fmt.is_missing(m) else f" · {fmt.number(m, hours, 1)}")
             for n, m in zip(df["cases"], df["median_hours"], strict=True)]
-    fig.add_funnel(y=names, x=df["cases"], text=text, textinfo="text", customdata=list(zip(df["stage"], med, mean,
-                                                                                       strict=True)),
+    fig.add_funnel(y=names, x=df["cases"], text=text, name=_l("cases_reaching", lang), textinfo="text",
+                   customdata=list(zip(df["stage"], med, mean, strict=True)),
                    marker_color=NEUTRAL,
                    hovertemplate=hover(["%{y}", f"%{{x:,}} {unit}",
                                         f"{_l('median_hours', lang)}{_l('from_previous', lang)}: %{{customdata[1]}}",
@@ -157,9 +165,8 @@ def town_performance(df: pd.DataFrame, *, lang: str = "zh", metric: str = "on_ti
                                                      df[target_col], df[status_col], strict=True)
     ]
     fig = new_figure(drill="town_code")
-    fig.add_bar(x=names, y=df[metric], name=_l(metric, lang), customdata=custom,
-                marker_color=[status_color(s) if isinstance(s, str) else town_color(c)
-                              for s, c in zip(df[status_col], df["town_code"], strict=True)],
+    fig.add_bar(x=names, y=df[metric], name=_l(metric, lang), customdata=custom, meta="status",
+                marker_color=[status_color(s) if isinstance(s, str) else NEUTRAL for s in df[status_col]],
                 hovertemplate=hover(["%{x}", f"{_l(metric, lang)}: %{{customdata[1]}}",
                                      f"{_l(_NUM_COUNTS[metric], lang)} %{{customdata[2]:,}} / "
                                      f"{_l('due', lang)} %{{customdata[3]:,}} {unit}",
@@ -168,7 +175,7 @@ def town_performance(df: pd.DataFrame, *, lang: str = "zh", metric: str = "on_ti
         fig.add_scatter(x=names, y=df[target_col], name=common("target", lang), mode="markers",
                         marker={"symbol": "line-ew", "size": 28, "line": {"width": 3, "color": TARGET_COLOR}},
                         customdata=custom, hovertemplate=hover(["%{x}", f"{common('target', lang)}: %{{y:.1%}}"]))
-    fig.update_layout(yaxis={"tickformat": ".0%", "rangemode": "tozero"}, showlegend=False)
+    fig.update_layout(yaxis={"tickformat": ".0%", "rangemode": "tozero", "title": _l(metric, lang)}, showlegend=False)
     return fig
 
 
@@ -176,16 +183,16 @@ def area_breakdown(df: pd.DataFrame, *, lang: str = "zh", measure: str = "filed"
     """One drill level (towns, communities or grids) as bars of ``measure`` (filed, reported, due, open_count)."""
     if df.empty:
         return empty_figure(lang)
-    d = df.sort_values(["area_sort", measure], ascending=[True, False])
-    names = [town_label(k, n, lang) if lv == "town" else n
+    d = df.sort_values(["area_sort", measure], ascending=[True, False]).iloc[::-1]  # the first area on top
+    names = [town_label(k, n, lang) if lv == "town" else str(n)
              for k, n, lv in zip(d["area_key"], d["area_name"], d["level"], strict=True)]
     unit = common("cases", lang)
     custom = list(zip(d["area_key"], d["level"], d["on_time_rate"].map(fmt.percent), strict=True))
     fig = new_figure(drill="area_key")
-    fig.add_bar(x=names, y=d[measure], customdata=custom,
-                marker_color=[town_color(k) if lv == "town" else NEUTRAL
-                              for k, lv in zip(d["area_key"], d["level"], strict=True)],
-                hovertemplate=hover(["%{x}", f"{_l(measure, lang)}: %{{y:,}} {unit}",
+    # horizontal: names and grid codes read as written, as text (never as numbers)
+    fig.add_bar(y=names, x=d[measure], orientation="h", customdata=custom, name=_l(measure, lang),
+                marker_color=series_color(measure),
+                hovertemplate=hover(["%{y}", f"{_l(measure, lang)}: %{{x:,}} {unit}",
                                      f"{_l('on_time_rate', lang)}: %{{customdata[2]}}"]))
-    fig.update_layout(yaxis_title=unit)
+    fig.update_layout(xaxis_title=_l(measure, lang) + paren(unit, lang), yaxis={"type": "category"}, showlegend=False)
     return fig

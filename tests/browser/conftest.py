@@ -7,7 +7,6 @@ go to ``artifacts/screenshots/``; timings to ``artifacts/latency.json``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -19,6 +18,7 @@ import pytest
 from selenium.webdriver.chrome.options import Options
 
 from tests.dashboard_data import empty_warehouse, load, write_exports
+from tests.demo_warehouse import demo_warehouse
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -44,17 +44,6 @@ def pytest_setup_options() -> Options:
     return options
 
 
-def _sources_hash() -> str:
-    """A digest of everything that shapes the demo warehouse's facts (generator, loader, schema, reference)."""
-    digest = hashlib.sha256()
-    for folder in ("etl", "warehouse/migrations", "warehouse/reference", "warehouse/store.py"):
-        paths = [ROOT / folder] if (ROOT / folder).is_file() else (ROOT / folder).rglob("*")
-        for path in sorted(paths):
-            if path.suffix in (".py", ".sql", ".csv", ".yaml") and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 @pytest.fixture(scope="session")
 def browser_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo warehouse (``--until 2023-06-30``), built once and kept in ~/.cache/huancui-kpi/ until the code
@@ -62,20 +51,7 @@ def browser_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if os.environ.get("KPI_BROWSER_SMALL") == "1":
         root = tmp_path_factory.mktemp("browser-wh")
         return load(write_exports(root / "exports"), root / "wh" / "warehouse.duckdb")
-    from tests.conftest import run_kpi
-    from warehouse import store
-
-    cache_home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    cache = cache_home / "huancui-kpi" / f"browser-demo-{_sources_hash()}"
-    warehouse = cache / "wh" / "warehouse.duckdb"
-    if store.current_generation(warehouse) is None:
-        for old in cache.parent.glob("browser-demo-*"):  # caches of older code
-            shutil.rmtree(old, ignore_errors=True)
-        run_kpi("generate-demo", str(cache / "exports"), "--until", "2023-06-30")
-        load(cache / "exports", warehouse)
-    else:
-        run_kpi("migrate", "--warehouse", str(warehouse))  # today's mart views on the cached facts
-    return warehouse
+    return demo_warehouse()
 
 
 @pytest.fixture(scope="session")

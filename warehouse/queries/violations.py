@@ -41,9 +41,9 @@ Result columns (one DataFrame per function):
     area_sort, town_code, reported, filed, due, on_time, on_time_rate, reworked, open_count (of those reported).
 ``open_cases(f, town=None, overdue_only=False, limit=200)`` — case_no, town_code, town_name, community,
     grid_code, major_category, minor_category, channel, department, stage, reported_at, dispatched_at,
-    deadline_at, hours_overdue (> 0 when past 处置截止时间 at the range's end, else the current time),
-    is_overdue, address, description. Open = not 结案, 作废, 缓办 or 挂账, reported by the range's end;
-    most overdue first. The stage is the latest export's, so the list is "as of now".
+    deadline_at, hours_overdue (hours past 处置截止时间 at the range's end; NULL for a case not yet due, never
+    negative), is_overdue, address, description. Open = not 结案, 作废, 缓办 or 挂账, reported by the range's
+    end; most overdue first, then the soonest due. The stage is the latest export's, so the list is "as of now".
 ``case_rows(f, town=None, community=None, grid=None, major=None, minor=None, channel=None, stage=None,
     date_basis="reported", limit=500)`` — the rows behind any chart: case_no, reported_at, filed_at,
     dispatched_at, deadline_at, handled_at, closed_at, stage, channel, major_category, minor_category,
@@ -218,9 +218,12 @@ def _filed_in(f: Filters, town: str | None, bureau_only: bool) -> sa.ColumnEleme
 
 
 def category_pareto(
-    f: Filters, town: str | None = None, major: str | None = None, limit: int = 20, bureau_only: bool = False
+    f: Filters, town: str | None = None, major: str | None = None, limit: int = 20, bureau_only: bool = False,
+    others: bool = False,
 ) -> sa.Select:
-    """立案数 per minor category, biggest first, with share and cumulative share."""
+    """立案数 per minor category, biggest first, with share and cumulative share; with ``others`` the categories
+    past ``limit`` are one last row (major and minor NULL, ``categories`` how many) so the cumulative share
+    reaches 100%."""
     c = CASE.c
     counts = (
         sa.select(c.major_category, c.minor_category, sa.func.count().label("cases"))
@@ -229,7 +232,23 @@ def category_pareto(
         .subquery("counts")
     )
     order = (counts.c.cases.desc(), counts.c.minor_category)
+    if others:
+        ranked = sa.select(counts, sa.func.row_number().over(order_by=order).label("rn")).subquery("ranked")
+        top = ranked.c.rn <= limit
+        counts = (
+            sa.select(
+                sa.case((top, ranked.c.major_category)).label("major_category"),
+                sa.case((top, ranked.c.minor_category)).label("minor_category"),
+                sa.func.sum(ranked.c.cases).label("cases"),
+                sa.func.count().label("categories"),
+                sa.func.min(ranked.c.rn).label("rn"),
+            )
+            .group_by(sa.text("1"), sa.text("2"))
+            .subquery("folded")
+        )
+        order = (counts.c.rn,)
     total = sa.func.sum(counts.c.cases).over()
+    extra = [counts.c.categories] if others else []
     return (
         sa.select(
             counts.c.major_category,
@@ -239,9 +258,10 @@ def category_pareto(
             (sa.cast(sa.func.sum(counts.c.cases).over(order_by=order, rows=(None, 0)), sa.Double) / total).label(
                 "cum_share"
             ),
+            *extra,
         )
         .order_by(*order)
-        .limit(limit)
+        .limit(limit + 1 if others else limit)
     )
 
 
@@ -449,7 +469,7 @@ def open_cases(
             c.reported_at,
             c.dispatched_at,
             c.deadline_at,
-            overdue_h.label("hours_overdue"),
+            sa.case((c.deadline_at < end, overdue_h)).label("hours_overdue"),
             sa.func.coalesce(c.deadline_at < end, False).label("is_overdue"),
             c.address,
             c.description,
@@ -460,7 +480,7 @@ def open_cases(
             c.reported_at < end,
             c.deadline_at < end if overdue_only else sa.true(),
         )
-        .order_by(sa.nulls_last(sa.desc(sa.text("hours_overdue"))), c.case_no)
+        .order_by(sa.nulls_last(sa.desc(sa.text("hours_overdue"))), c.deadline_at, c.case_no)
         .limit(limit)
     )
 

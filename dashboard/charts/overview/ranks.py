@@ -24,5 +24,5 @@ def assessment_rows(f: Filters, s: ViewState, v: Any) -> sa.Select:
 
 
 CHART = Chart(
-    key="ov.ranks", dim=None, rows=assessment_rows, figure=figure, order=3, width=3, height=400, empty="ov.ranks_none"
+    key="ov.ranks", dim=None, rows=assessment_rows, figure=figure, order=3, width=3, height=560, empty="ov.ranks_none"
 )

@@ -35,5 +35,5 @@ CHART = Chart(
     figure=figure,
     order=1,
     width=3,
-    height=400,
+    height=560,
 )

@@ -20,5 +20,5 @@ def figure(ctx: PageContext) -> go.Figure:
 
 
 CHART = Chart(
-    key="ov.trend_chart", dim="period", rows=rows.cases_month("filed"), figure=figure, order=2, width=3, height=400
+    key="ov.trend_chart", dim="period", rows=rows.cases_month("filed"), figure=figure, order=2, width=3, height=560
 )

@@ -1,4 +1,4 @@
-"""The top 15 minor categories by filed cases, with their cumulative share."""
+"""The top 15 minor categories by filed cases and one bar for the others, with their cumulative share."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from warehouse.queries import violations as qv
 
 
 def figure(ctx: PageContext) -> go.Figure:
-    return fv.category_pareto(ctx.wh.frame(qv.category_pareto(ctx.filters, limit=15)), lang=ctx.lang)
+    return fv.category_pareto(ctx.wh.frame(qv.category_pareto(ctx.filters, limit=15, others=True)), lang=ctx.lang)
 
 
 CHART = Chart(key="vi.pareto", dim="category", rows=rows.cases_by("minor"), figure=figure, order=2, width=6)
