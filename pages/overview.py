@@ -159,7 +159,7 @@ def body(ctx: PageContext) -> list[Any]:
     main = kpis.additive(ctx.wh, f, ["dcm.on_time_due_rate", "demolition.new_found", "refined.rectified"])
     week = kpis.additive(ctx.wh, kpis.last_week(f), ["dcm.filed"], grain="week")["dcm.filed"]
     new_open = ctx.wh.frame(qd.kpis(f)).iloc[0]["new_open"]
-    f_ytd = Filters(calendar.period_of("year", f.end)[0], f.end, f.towns)
+    f_ytd = f.span(calendar.period_of("year", f.end)[0], f.end)
     wk = kpis.last_week(f)
     tiles = [
         _tile(ctx, main["dcm.on_time_due_rate"], sub=ctx.range_text()),

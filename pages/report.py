@@ -107,4 +107,4 @@ def body(ctx: PageContext) -> list[Any]:
     ]
 
 
-PAGE = PageSpec(path="/report", nav="nav.report", order=4, body=body)
+PAGE = PageSpec(path="/report", nav="nav.report", order=4, body=body, filters=())

@@ -319,4 +319,6 @@ def skeleton() -> html.Div:
     )
 
 
-PAGE = PageSpec(path="/rankings", nav="nav.rankings", order=5, body=body, callbacks=callbacks, skeleton=skeleton)
+PAGE = PageSpec(
+    path="/rankings", nav="nav.rankings", order=5, body=body, callbacks=callbacks, skeleton=skeleton, filters=("towns",)
+)
