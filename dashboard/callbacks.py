@@ -311,7 +311,7 @@ def register(app: dash.Dash, services: Services) -> None:
             t("common.rows_title", state.lang, chart=action.title),
             explain,
             count,
-            records(frame),
+            records(frame, state.lang),
             column_defs(frame, state.lang),
             {"fileName": file_name},
             grid_options(state.lang, 50),

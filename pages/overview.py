@@ -13,7 +13,7 @@ from dashboard import format as fmt
 from dashboard.components import kpi_tile, page_header
 from dashboard.figures import overview as fig
 from dashboard.figures.rankings import status_class
-from dashboard.i18n import paren, t
+from dashboard.i18n import paren, t, value_label
 from dashboard.pagekit import PageContext, PageSpec
 from warehouse import indicators
 from warehouse.queries import demolitions as qd
@@ -107,12 +107,15 @@ def _rank_tile(ctx: PageContext) -> html.Div:
         items.append(
             html.Div(
                 [
-                    html.Span(r.item, className="kpi-rank-item"),
+                    html.Span(value_label("assessment_item", r.item, ctx.lang), className="kpi-rank-item"),
                     html.Span(
                         fmt.indicator(ind, r.rank, ctx.lang),
                         className=f"kpi-rank-badge {status_class(st or 'grey')}",
                     ),
-                    html.Span(f"{r.period} · {fmt.score(r.score, 2)}", className="kpi-rank-period"),
+                    html.Span(
+                        f"{fmt.period(r.period_type, r.period_start, ctx.lang)} · {fmt.score(r.score, 2)}",
+                        className="kpi-rank-period",
+                    ),
                 ],
                 className="kpi-rank-row",
             )
