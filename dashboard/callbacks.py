@@ -186,6 +186,7 @@ def register(app: dash.Dash, services: Services) -> None:
         Output("date-range", "month_format"),
         Output("filter-range-box", "hidden"),
         Output("filter-towns-box", "hidden"),
+        Output("reset-btn", "hidden"),
         Output("range-note", "children"),
         Output("tab-title", "children"),
         Input(LOC, "search"),
@@ -217,6 +218,7 @@ def register(app: dash.Dash, services: Services) -> None:
             t("filter.month_format", lang),
             "range" not in shown,
             "towns" not in shown,
+            not shown,
             range_note(state) if "range" in shown else None,
             tab_title(page, lang),
         )
