@@ -198,8 +198,14 @@ def grid_options(lang: str, page_size: int) -> dict[str, Any]:
     return options
 
 
+ID_COLUMNS = ("case_no", "grid_code")  # long ids: wide enough to read whole (never cut to 37100220…)
+
+
 def column_defs(frame: pd.DataFrame, lang: str = "zh") -> list[dict[str, Any]]:
-    return [{"field": str(c), "headerName": column_label(str(c), lang)} for c in frame.columns]
+    return [
+        {"field": str(c), "headerName": column_label(str(c), lang), **({"minWidth": 200} if c in ID_COLUMNS else {})}
+        for c in frame.columns
+    ]
 
 
 # row columns that hold reference values, and the kind of ``dashboard/value_labels.csv`` that names them in English

@@ -10,7 +10,7 @@ from dash import html
 
 from dashboard import charts, kpis
 from dashboard import format as fmt
-from dashboard.components import kpi_tile, page_header
+from dashboard.components import kpi_tile, page_header, table_card
 from dashboard.figures import overview as fig
 from dashboard.figures.rankings import status_class
 from dashboard.i18n import paren, t, value_label
@@ -19,6 +19,7 @@ from warehouse import indicators
 from warehouse.queries import demolitions as qd
 from warehouse.queries import overview as qo
 from warehouse.queries import snow as qs
+from warehouse.queries import violations as qv
 from warehouse.rules import calendar
 from warehouse.rules.status import status_of
 from warehouse.rules.status import worst as worst_status
@@ -156,6 +157,27 @@ def _demolition_tile(ctx: PageContext, f_ytd: Filters) -> html.Div:
     )
 
 
+OVERDUE_COLUMNS = ["case_no", "town_name", "community", "minor_category", "stage", "deadline_at", "hours_overdue",
+                   "department"]
+OVERDUE_SHOWN = 50
+
+
+def _overdue(ctx: PageContext) -> Any:
+    """Today's overdue cases (督办), most overdue first: what the wall screen's leaders act on."""
+    frame = ctx.wh.frame(qv.open_cases(ctx.filters, overdue_only=True, limit=OVERDUE_SHOWN))
+    n = int(ctx.wh.frame(qv.kpis(ctx.filters)).iloc[0]["overdue_count"])
+    frame = frame[OVERDUE_COLUMNS].assign(hours_overdue=lambda d: d["hours_overdue"].round(1))
+    return table_card(
+        "ov.overdue",
+        ctx.t("ov.overdue"),
+        frame,
+        ctx.lang,
+        ctx.t("ov.no_overdue", end=ctx.filters.end.isoformat() if ctx.filters.end else ""),
+        subtitle=ctx.t("ov.overdue_sub", n=fmt.number(n), shown=OVERDUE_SHOWN),
+        height="170px",
+    )
+
+
 def body(ctx: PageContext) -> list[Any]:
     f = ctx.filters
     assert f.start and f.end
@@ -187,6 +209,7 @@ def body(ctx: PageContext) -> list[Any]:
             ],
             className="g-3",
         ),
+        dbc.Row(dbc.Col(_overdue(ctx), xs=12, className="mb-3"), className="g-3"),
     ]
 
 

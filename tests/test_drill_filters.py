@@ -9,6 +9,7 @@ the contract's definitions, never through the warehouse or its queries.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -159,3 +160,37 @@ def test_drill006_shell_shows_only_the_filters_a_page_applies(small_warehouse: P
         "Violations · Huancui District Comprehensive Administrative Law Enforcement Bureau"
     )
     assert tab_title(page_of("/violations"), "zh") == "违法案件 · 环翠区综合行政执法局"
+
+
+def _card_subtitle(component: Any, card_id: str) -> str:
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if getattr(node, "id", None) == card_id:
+            found.append(json.dumps(node.to_plotly_json(), ensure_ascii=False, default=str))
+            return
+        children = getattr(node, "children", None)
+        for child in children if isinstance(children, list | tuple) else [children]:
+            if child is not None and hasattr(child, "to_plotly_json"):
+                walk(child)
+
+    walk(component)
+    return found[0]
+
+
+@pytest.mark.parametrize(("towns", "name"), [(None, None), (ZHANGCUN, ZHANGCUN_NAME)])
+def test_drill007_overview_overdue_list_follows_the_town(
+    small_warehouse: Path, towns: str | None, name: str | None
+) -> None:
+    end_moment = dt.datetime(2023, 7, 1)
+    overdue = [
+        r
+        for r in _cases(exports_of(small_warehouse), name, None)
+        if r["当前阶段名称"] not in ("结案", "作废", "缓办", "挂账")
+        and ts(r["上报时间"]) < end_moment  # type: ignore[operator]
+        and r["处置截止时间"]
+        and ts(r["处置截止时间"]) < end_moment  # type: ignore[operator]
+    ]
+    params = {"start": START.isoformat(), "end": END.isoformat(), **({"towns": towns} if towns else {})}
+    card = _card_subtitle(_render(small_warehouse, "/", **params), "card-ov-overdue")
+    assert f"截至期末超期 {len(overdue)} 件" in card
