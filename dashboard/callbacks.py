@@ -186,7 +186,7 @@ def register(app: dash.Dash, services: Services) -> None:
         Output("date-range", "month_format"),
         Output("filter-range-box", "hidden"),
         Output("filter-towns-box", "hidden"),
-        Output("reset-btn", "hidden"),
+        Output("reset-btn", "style"),
         Output("range-note", "children"),
         Output("tab-title", "children"),
         Input(LOC, "search"),
@@ -218,7 +218,7 @@ def register(app: dash.Dash, services: Services) -> None:
             t("filter.month_format", lang),
             "range" not in shown,
             "towns" not in shown,
-            not shown,
+            {} if shown else {"display": "none"},  # nothing to reset on a page without the shell's filters
             range_note(state) if "range" in shown else None,
             tab_title(page, lang),
         )
