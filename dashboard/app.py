@@ -54,7 +54,7 @@ def register_pages(app: dash.Dash, services: Services) -> None:
     for module in page_modules():
         spec: PageSpec = module.PAGE
         if spec.body is not None:
-            layout = render_page(spec.body, services)
+            layout = render_page(spec.body, services, spec.community)
         else:
             assert spec.layout is not None, f"{module.__name__}: PAGE needs a body or a layout"
             layout = spec.layout
@@ -68,6 +68,9 @@ def register_pages(app: dash.Dash, services: Services) -> None:
             order=spec.order,
             layout=layout,
             nav=spec.nav,
+            filters=spec.filters,
+            title_key=spec.title,
+            community=spec.community,
         )
         if spec.callbacks is not None:
             spec.callbacks(app, services)

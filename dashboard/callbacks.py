@@ -25,7 +25,7 @@ from dashboard.i18n import paren, t
 from dashboard.ids import parse_id, pattern_id
 from dashboard.pagekit import data_end
 from dashboard.services import Services
-from dashboard.shell import nav, nav_id, town_options
+from dashboard.shell import nav, nav_id, page_of, town_options
 from dashboard.state import ViewState
 from warehouse import indicators
 from warehouse.queries import overview as q
@@ -91,7 +91,13 @@ def _nav_search(state: ViewState) -> str:
     return state.with_(community=None, year=None, extra=()).to_search()
 
 
-def breadcrumb(state: ViewState, town_names: dict[str, str]) -> list[Any]:
+def breadcrumb(state: ViewState, town_names: dict[str, str], page: dict[str, Any] | None = None) -> list[Any]:
+    """District › town › community, as far as the page applies them (none on a page without the town filter)."""
+    page = page if page is not None else {"filters": ("range", "towns"), "community": True}
+    if "towns" not in page.get("filters", ()):
+        return []
+    if not page.get("community"):
+        state = state.with_(community=None)
     lang = state.lang
     base = state.with_(towns=(), community=None)
     crumbs: list[Any] = [html.A(t("drill.district", lang), href=base.to_search() or "?", className="kpi-crumb")]
@@ -108,6 +114,20 @@ def breadcrumb(state: ViewState, town_names: dict[str, str]) -> list[Any]:
         crumbs += [html.Span("›", className="kpi-crumb-sep"), html.Span(state.community, className="kpi-crumb")]
     crumbs.append(html.Span(t("drill.hint", lang), className="kpi-crumb-hint"))
     return crumbs
+
+
+def range_note(state: ViewState) -> str | None:
+    """The visible note when the URL's range was reversed (it is read end → start, never silently)."""
+    if not state.reversed:
+        return None
+    return t("filter.reversed", state.lang, start=state.start, end=state.end)
+
+
+def tab_title(page: dict[str, Any], lang: str) -> str:
+    """The browser tab's title in the chosen language: the page's name, then the bureau's."""
+    key = page.get("title_key") or page.get("nav")
+    name = t(key, lang) if key else t("app.title", lang)
+    return f"{name} · {t('app.org', lang)}"
 
 
 def skeleton() -> html.Div:
@@ -165,11 +185,20 @@ def register(app: dash.Dash, services: Services) -> None:
         Output("rows-explore", "children"),
         Output("date-range", "start_date_placeholder_text"),
         Output("date-range", "end_date_placeholder_text"),
+        Output("date-range", "month_format"),
+        Output("filter-range-box", "hidden"),
+        Output("filter-towns-box", "hidden"),
+        Output("reset-btn", "style"),
+        Output("range-note", "children"),
+        Output("tab-title", "children"),
         Input(LOC, "search"),
+        Input(LOC, "pathname"),
     )
-    def _labels(search):
+    def _labels(search, pathname):
         state = ViewState.from_search(search)
         lang = state.lang
+        page = page_of(pathname)
+        shown = page.get("filters", ("range", "towns"))
         options = town_options(lang)
         names = {o["value"]: o["label"] for o in options}
         nav_search = _nav_search(state)
@@ -183,13 +212,42 @@ def register(app: dash.Dash, services: Services) -> None:
             t("filter.towns_all", lang),
             options,
             t("filter.reset", lang),
-            breadcrumb(state, names),
+            breadcrumb(state, names, page),
             t("common.export_csv", lang),
             t("common.close", lang),
             t("explore.open", lang),
             t("filter.start", lang),
             t("filter.end", lang),
+            t("filter.month_format", lang),
+            "range" not in shown,
+            "towns" not in shown,
+            {} if shown else {"display": "none"},  # nothing to reset on a page without the shell's filters
+            range_note(state) if "range" in shown else None,
+            tab_title(page, lang),
         )
+
+    # the date pickers' calendar speaks the chosen language (dash 4 reads date-fns locales from
+    # window.dateFns.locale; assets/datepicker-locale.js defines the Chinese one), and the tab's title follows
+    # the language once Dash pages has set its own
+    app.clientside_callback(
+        """function(search) {
+            var zh = !/[?&]lang=en(&|$)/.test(search || '');
+            window.dateFns = window.dateFns || {};
+            window.dateFns.locale = zh && window.kpiDateLocales ? {zhCN: window.kpiDateLocales.zh} : {};
+            return window.dash_clientside.no_update;
+        }""",
+        Output("range-note", "className"),
+        Input(LOC, "search"),
+    )
+    app.clientside_callback(
+        """function(title, _store) {
+            if (title) { setTimeout(function() { document.title = title; }, 0); }
+            return window.dash_clientside.no_update;
+        }""",
+        Output("tab-title", "className"),
+        Input("tab-title", "children"),
+        Input("_pages_store", "data"),
+    )
 
     @app.callback(
         Output("gen-store", "data"),
@@ -259,7 +317,7 @@ def register(app: dash.Dash, services: Services) -> None:
             t("common.rows_title", state.lang, chart=action.title),
             explain,
             count,
-            records(frame),
+            records(frame, state.lang),
             column_defs(frame, state.lang),
             grid_csv_params(file_name),
             grid_options(state.lang, 50),

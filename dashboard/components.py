@@ -20,8 +20,8 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard.exports import grid_csv_params
-from dashboard.figures.theme import is_empty_figure
-from dashboard.i18n import AG_LOCALE_ZH, column_label, t
+from dashboard.figures.theme import is_empty_figure, towns
+from dashboard.i18n import AG_LOCALE_ZH, column_label, t, town_label, value_label
 from dashboard.ids import pattern_id
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -183,7 +183,7 @@ def rows_grid(grid_id: str, frame: pd.DataFrame | None, lang: str, file_name: st
     frame = frame if frame is not None else pd.DataFrame()
     return dag.AgGrid(
         id=grid_id,
-        rowData=records(frame),
+        rowData=records(frame, lang),
         columnDefs=column_defs(frame),
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
         dashGridOptions=grid_options(lang, 50),
@@ -200,13 +200,47 @@ def grid_options(lang: str, page_size: int) -> dict[str, Any]:
     return options
 
 
+ID_COLUMNS = ("case_no", "grid_code")  # long ids: wide enough to read whole (never cut to 37100220…)
+
+
 def column_defs(frame: pd.DataFrame, lang: str = "zh") -> list[dict[str, Any]]:
-    return [{"field": str(c), "headerName": column_label(str(c), lang)} for c in frame.columns]
+    return [
+        {"field": str(c), "headerName": column_label(str(c), lang), **({"minWidth": 200} if c in ID_COLUMNS else {})}
+        for c in frame.columns
+    ]
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-safe dicts: timestamps as text, NaN as null."""
+# row columns that hold reference values, and the kind of ``dashboard/value_labels.csv`` that names them in English
+VALUE_COLUMNS = {
+    "major_category": "major_category",
+    "minor_category": "minor_category",
+    "channel": "channel",
+    "stage": "stage",
+    "department": "department",
+    "kind": "construction_kind",
+    "unit": "city_unit",
+    "item": "assessment_item",
+}
+
+
+def _in_english(out: pd.DataFrame) -> pd.DataFrame:
+    """Reference values by their English labels, towns by their pinyin (``dashboard.i18n``)."""
+    for col, kind in VALUE_COLUMNS.items():
+        if col in out.columns:
+            out[col] = out[col].map(lambda v, k=kind: value_label(k, v, "en") if isinstance(v, str) else v)
+    if "town_name" in out.columns:
+        pinyin = {town.name: town.pinyin for town in towns().values()}
+        out["town_name"] = out["town_name"].map(
+            lambda v: town_label(v, pinyin.get(v), "en") if isinstance(v, str) else v
+        )
+    return out
+
+
+def records(frame: pd.DataFrame, lang: str = "zh") -> list[dict[str, Any]]:
+    """Rows as JSON-safe dicts: timestamps as text, NaN as null; in English, reference values in English."""
     out = frame.copy()
+    if lang == "en":
+        out = _in_english(out)
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].dt.strftime("%Y-%m-%d %H:%M").where(out[col].notna(), None)
@@ -265,7 +299,7 @@ def table_card(
         )
         body = dag.AgGrid(
             id=pattern_id("grid", key=key),
-            rowData=records(frame),
+            rowData=records(frame, lang),
             columnDefs=column_defs(frame, lang),
             defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
             dashGridOptions=grid_options(lang, 20),

@@ -9,15 +9,18 @@ under the page's filters.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from dashboard import charts
+from dashboard import format as fmt
 from dashboard.charts.rows import ROW_LIMIT
 from dashboard.data import Warehouse
-from dashboard.i18n import t
+from dashboard.figures.theme import towns
+from dashboard.i18n import t, town_label, value_label
 from dashboard.pagekit import data_end
 from dashboard.state import TOWN_CODES, ViewState
 from warehouse import indicators
@@ -65,5 +68,27 @@ def act(wh: Warehouse, state: ViewState, key: str, point: dict[str, Any] | None)
     frame = wh.frame(spec.rows(f, state, value if point is not None else None))
     name = title(key, state.lang)
     if point is not None and value is not None:
-        name = f"{name} · {value}"
+        name = f"{name} · {clicked(spec.dim, value, state)}"
     return Action(rows=frame, title=name, limited=len(frame) >= ROW_LIMIT)
+
+
+_VALUE_KINDS = {"channel": "channel", "stage": "stage", "category": "minor_category"}
+
+
+def clicked(dim: str | None, value: Any, state: ViewState) -> str:
+    """The clicked mark as words: a town by its name, a grid as "网格 <code>", a month by its name, a category,
+    channel or stage by its label in the language; never a bare code."""
+    lang, text = state.lang, str(value)
+    if dim in ("town", "area") and text in TOWN_CODES:
+        town = towns()[text]
+        return town_label(town.name, town.pinyin, lang)
+    if dim == "area" and state.community is not None:  # the grids of a community
+        return t("drill.grid", lang, code=text)
+    if dim == "period":
+        try:
+            return fmt.period("month", dt.date.fromisoformat(text[:10]), lang)
+        except ValueError:
+            return text
+    if dim in _VALUE_KINDS:
+        return value_label(_VALUE_KINDS[dim], text, lang)
+    return text

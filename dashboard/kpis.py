@@ -39,19 +39,19 @@ class KpiValue:
 def previous(f: Filters) -> Filters:
     """The period of equal length just before ``f`` (环比)."""
     assert f.start and f.end
-    return Filters(*calendar.same_length_before(f.start, f.end), f.towns)
+    return f.span(*calendar.same_length_before(f.start, f.end))
 
 
 def year_before(f: Filters) -> Filters:
     """The same dates a year earlier (同比)."""
     assert f.start and f.end
-    return Filters(*calendar.year_before(f.start, f.end), f.towns)
+    return f.span(*calendar.year_before(f.start, f.end))
 
 
 def last_week(f: Filters) -> Filters:
     """The seven days ending on the range's end."""
     assert f.end
-    return Filters(f.end - dt.timedelta(days=6), f.end, f.towns)
+    return f.span(f.end - dt.timedelta(days=6), f.end)
 
 
 def value_of(kind: str, num: float | None, den: float | None) -> float | None:
@@ -111,7 +111,7 @@ def additive(
         series_start = f.end - dt.timedelta(days=7 * periods - 1)
     else:
         series_start = calendar.months_back(f.end, periods - 1)
-    series = wh.frame(q.kpi_series(Filters(series_start, f.end, f.towns), keys, grain))
+    series = wh.frame(q.kpi_series(f.span(series_start, f.end), keys, grain))
     goal = targets(wh, keys, f)
     out: dict[str, KpiValue] = {}
     for key in keys:

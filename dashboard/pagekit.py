@@ -108,13 +108,20 @@ class PageSpec:
     callbacks: Callable[[Any, Services], None] | None = None  # (dash app, services)
     title: str | None = None  # i18n key of the browser tab's title; default: the navigation label
     skeleton: Callable[[], Any] | None = None  # the components its callbacks name, for the validation layout
+    filters: tuple[str, ...] = ("range", "towns")  # the shell's filters that apply to the page (others are hidden)
+    community: bool = False  # every query of the page applies ``Filters.community`` (it drills to communities)
 
 
-def render_page(body: Callable[[PageContext], Any], services: Services) -> Callable[..., Any]:
-    """Turn ``body(ctx)`` into a Dash pages layout function of the URL's query parameters."""
+def render_page(
+    body: Callable[[PageContext], Any], services: Services, community: bool = False
+) -> Callable[..., Any]:
+    """Turn ``body(ctx)`` into a Dash pages layout function of the URL's query parameters (a community in the
+    URL is dropped unless the page applies it: ``PageSpec.community``)."""
 
     @functools.wraps(body)
     def layout(**params: Any) -> Any:
+        if not community:
+            params = {k: v for k, v in params.items() if k != "community"}
         lang = ViewState.from_params(params).lang
         try:
             ctx = context(params, services.warehouse, services.appdb)

@@ -23,6 +23,12 @@ def nav() -> list[tuple[str, str]]:
     return [(p["path"], p["nav"]) for p in entries if p.get("nav")]
 
 
+def page_of(pathname: str | None) -> dict:
+    """The registered page at ``pathname`` (``{}`` when none): its ``filters``, ``community``, ``nav`` …"""
+    path = (pathname or "/").rstrip("/") or "/"
+    return next((p for p in dash.page_registry.values() if p["path"] == path), {})
+
+
 def nav_id(key: str) -> str:
     """The navigation link's id: ``nav.violations`` → ``nav-violations``."""
     return "nav-" + key.split(".", 1)[1]
@@ -86,7 +92,9 @@ def filter_bar() -> html.Div:
                         ),
                     ],
                     className="kpi-filter",
+                    id="filter-range-box",
                 ),
+                html.Div(id="range-note", className="kpi-range-note", role="status"),
                 html.Div(
                     [
                         html.Label(t("filter.towns"), id="lbl-towns", className="kpi-filter-label", htmlFor="towns"),
@@ -99,6 +107,7 @@ def filter_bar() -> html.Div:
                         ),
                     ],
                     className="kpi-filter kpi-filter-towns",
+                    id="filter-towns-box",
                 ),
                 dbc.Button(t("filter.reset"), id="reset-btn", color="secondary", outline=True, size="sm", n_clicks=0),
                 html.Nav(id="breadcrumb", className="kpi-breadcrumb", **{"aria-label": "drill-down"}),
@@ -146,6 +155,7 @@ def layout(services: Services) -> html.Div:
             dbc.Container(dash.page_container, fluid=True, className="kpi-main"),
             rows_modal(),
             dcc.Store(id="rows-context"),
+            html.Div(id="tab-title", hidden=True),
         ],
         className="kpi-app",
     )

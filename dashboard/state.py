@@ -43,6 +43,7 @@ class ViewState:
     lang: str = "zh"
     year: int | None = None
     extra: tuple[tuple[str, str], ...] = ()  # a page's own parameters (e.g. /rankings' grain), kept as they are
+    reversed: bool = False  # the URL's start was after its end: the range is read end → start, and the shell says so
 
     @classmethod
     def from_params(cls, params: dict[str, object]) -> ViewState:
@@ -51,11 +52,13 @@ class ViewState:
         towns = tuple(dict.fromkeys(c for c in towns_text.split(",") if c in TOWN_CODES))
         year_text = first_param(params.get("year"))
         start, end = _date(first_param(params.get("start"))), _date(first_param(params.get("end")))
-        if start and end and start > end:
+        flipped = bool(start and end and start > end)
+        if flipped:
             start, end = end, start
         return cls(
             start=start,
             end=end,
+            reversed=flipped,
             towns=towns,
             community=(first_param(params.get("community")) or None) if len(towns) == 1 else None,
             lang=norm_lang(first_param(params.get("lang"))),
@@ -101,4 +104,4 @@ class ViewState:
 
     def filters(self, data_end: dt.date | None) -> Filters:
         start, end = self.resolved(data_end)
-        return Filters(start=start, end=end, towns=self.towns)
+        return Filters(start=start, end=end, towns=self.towns, community=self.community if self.town else None)

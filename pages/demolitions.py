@@ -69,4 +69,4 @@ def body(ctx: PageContext) -> list[Any]:
     return [header, _stats(ctx, k), dbc.Row(charts.cards(ctx, "demolitions"), className="g-3 mb-3")]
 
 
-PAGE = PageSpec(path="/demolitions", nav="nav.demolitions", order=2, body=body)
+PAGE = PageSpec(path="/demolitions", nav="nav.demolitions", order=2, body=body, community=True)

@@ -10,15 +10,16 @@ from dash import html
 
 from dashboard import charts, kpis
 from dashboard import format as fmt
-from dashboard.components import kpi_tile, page_header
+from dashboard.components import kpi_tile, page_header, table_card
 from dashboard.figures import overview as fig
 from dashboard.figures.rankings import status_class
-from dashboard.i18n import paren, t
+from dashboard.i18n import paren, t, value_label
 from dashboard.pagekit import PageContext, PageSpec
 from warehouse import indicators
 from warehouse.queries import demolitions as qd
 from warehouse.queries import overview as qo
 from warehouse.queries import snow as qs
+from warehouse.queries import violations as qv
 from warehouse.rules import calendar
 from warehouse.rules.status import status_of
 from warehouse.rules.status import worst as worst_status
@@ -107,12 +108,15 @@ def _rank_tile(ctx: PageContext) -> html.Div:
         items.append(
             html.Div(
                 [
-                    html.Span(r.item, className="kpi-rank-item"),
+                    html.Span(value_label("assessment_item", r.item, ctx.lang), className="kpi-rank-item"),
                     html.Span(
                         fmt.indicator(ind, r.rank, ctx.lang),
                         className=f"kpi-rank-badge {status_class(st or 'grey')}",
                     ),
-                    html.Span(f"{r.period} · {fmt.score(r.score, 2)}", className="kpi-rank-period"),
+                    html.Span(
+                        f"{fmt.period(r.period_type, r.period_start, ctx.lang)} · {fmt.score(r.score, 2)}",
+                        className="kpi-rank-period",
+                    ),
                 ],
                 className="kpi-rank-row",
             )
@@ -153,13 +157,34 @@ def _demolition_tile(ctx: PageContext, f_ytd: Filters) -> html.Div:
     )
 
 
+OVERDUE_COLUMNS = ["case_no", "town_name", "community", "minor_category", "stage", "deadline_at", "hours_overdue",
+                   "department"]
+OVERDUE_SHOWN = 50
+
+
+def _overdue(ctx: PageContext) -> Any:
+    """Today's overdue cases (督办), most overdue first: what the wall screen's leaders act on."""
+    frame = ctx.wh.frame(qv.open_cases(ctx.filters, overdue_only=True, limit=OVERDUE_SHOWN))
+    n = int(ctx.wh.frame(qv.kpis(ctx.filters)).iloc[0]["overdue_count"])
+    frame = frame[OVERDUE_COLUMNS].assign(hours_overdue=lambda d: d["hours_overdue"].round(1))
+    return table_card(
+        "ov.overdue",
+        ctx.t("ov.overdue"),
+        frame,
+        ctx.lang,
+        ctx.t("ov.no_overdue", end=ctx.filters.end.isoformat() if ctx.filters.end else ""),
+        subtitle=ctx.t("ov.overdue_sub", n=fmt.number(n), shown=OVERDUE_SHOWN),
+        height="170px",
+    )
+
+
 def body(ctx: PageContext) -> list[Any]:
     f = ctx.filters
     assert f.start and f.end
     main = kpis.additive(ctx.wh, f, ["dcm.on_time_due_rate", "demolition.new_found", "refined.rectified"])
     week = kpis.additive(ctx.wh, kpis.last_week(f), ["dcm.filed"], grain="week")["dcm.filed"]
     new_open = ctx.wh.frame(qd.kpis(f)).iloc[0]["new_open"]
-    f_ytd = Filters(calendar.period_of("year", f.end)[0], f.end, f.towns)
+    f_ytd = f.span(calendar.period_of("year", f.end)[0], f.end)
     wk = kpis.last_week(f)
     tiles = [
         _tile(ctx, main["dcm.on_time_due_rate"], sub=ctx.range_text()),
@@ -184,6 +209,7 @@ def body(ctx: PageContext) -> list[Any]:
             ],
             className="g-3",
         ),
+        dbc.Row(dbc.Col(_overdue(ctx), xs=12, className="mb-3"), className="g-3"),
     ]
 
 

@@ -99,4 +99,4 @@ def body(ctx: PageContext) -> list[Any]:
     ]
 
 
-PAGE = PageSpec(path="/violations", nav="nav.violations", order=1, body=body)
+PAGE = PageSpec(path="/violations", nav="nav.violations", order=1, body=body, community=True)

@@ -8,7 +8,7 @@ parameters plus the parameter list, ready for ``con.execute(sql, params)``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -30,11 +30,17 @@ def view(name: str, *columns: str) -> sa.TableClause:
 
 @dataclass(frozen=True)
 class Filters:
-    """The dashboard's shared filters: an inclusive date range and a set of town codes."""
+    """The dashboard's shared filters: an inclusive date range, a set of town codes and, drilled into one
+    town, one of its communities (every query of a page that drills to communities applies it)."""
 
     start: dt.date | None = None
     end: dt.date | None = None  # inclusive
     towns: tuple[str, ...] = field(default=())  # NBS town codes; empty means the whole district
+    community: str | None = None  # a community (社区/村居) of the one town in ``towns``; None: all of them
+
+    def span(self, start: dt.date | None, end: dt.date | None) -> Filters:
+        """The same place over another range."""
+        return replace(self, start=start, end=end)
 
     def date_clause(self, column: sa.ColumnElement) -> sa.ColumnElement[bool]:
         """``column`` within the range (timestamps compare by date)."""
@@ -47,3 +53,6 @@ class Filters:
 
     def town_clause(self, column: sa.ColumnElement) -> sa.ColumnElement[bool]:
         return column.in_(self.towns) if self.towns else sa.true()
+
+    def community_clause(self, column: sa.ColumnElement) -> sa.ColumnElement[bool]:
+        return column == self.community if self.community is not None else sa.true()

@@ -26,7 +26,7 @@ def month_of(f: Filters, value: Any) -> Filters:
     except ValueError:
         return f
     start, end = calendar.month_range(day)
-    return Filters(max(start, f.start) if f.start else start, min(end, f.end) if f.end else end, f.towns)
+    return f.span(max(start, f.start) if f.start else start, min(end, f.end) if f.end else end)
 
 
 def cases(**kw: Any) -> Rows:

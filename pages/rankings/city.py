@@ -12,7 +12,7 @@ from dash import html
 from dashboard import format as fmt
 from dashboard.components import message
 from dashboard.figures import rankings as fr
-from dashboard.i18n import t
+from dashboard.i18n import t, value_label
 from pages.rankings.drawer import definition_list, head, rows_grid
 from pages.rankings.league import DISTRICT, city_subject, explain_id
 from warehouse.rules import calendar
@@ -38,7 +38,7 @@ def city_panel(lang: str, district: pd.DataFrame, end: dt.date) -> Any:
             t("rankings.gap_below_none", lang)
         rows.append(html.Div(
             [
-                html.Div(r.item, className="rk-city-item"),
+                html.Div(value_label("assessment_item", r.item, lang), className="rk-city-item"),
                 html.Button(
                     [html.Span(fmt.rank(r.rank, lang), className="rk-city-rank"),
                      html.Span(f"/{int(r.units)}", className="rk-city-units")],
@@ -72,7 +72,8 @@ def explain_city(history: pd.DataFrame, district: pd.DataFrame, item: str, month
     """(drawer title, drawer body) for the district's rank in one city assessment item and month."""
     r = district[(district["item"] == item) & (pd.to_datetime(district["period_start"]) == pd.Timestamp(month))]
     units = history[(history["item"] == item) & (pd.to_datetime(history["period_start"]) == pd.Timestamp(month))]
-    title = f"{t('rankings.city', lang)} · {item} · {fmt.period('month', month, lang)}"
+    name = value_label("assessment_item", item, lang)
+    title = f"{t('rankings.city', lang)} · {name} · {fmt.period('month', month, lang)}"
     if r.empty:
         return title, message(t("rankings.city_none", lang))
     row = r.iloc[0]

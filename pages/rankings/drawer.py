@@ -66,7 +66,7 @@ def rows_grid(frame: pd.DataFrame, lang: str, file_name: str) -> list[Any]:
                              color="link", n_clicks=0)],
                  className="rk-rows-head"),
         dag.AgGrid(
-            id=pattern_id("grid", key="rk-rows"), rowData=records(frame), columnDefs=defs,
+            id=pattern_id("grid", key="rk-rows"), rowData=records(frame, lang), columnDefs=defs,
             defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
             dashGridOptions=grid_options(lang, 50), csvExportParams=grid_csv_params(file_name),
             className="ag-theme-alpine rk-rows-grid",

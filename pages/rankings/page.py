@@ -17,7 +17,7 @@ from dashboard.components import message, page_header
 from dashboard.data import DataUnavailable
 from dashboard.figures import rankings as fr
 from dashboard.figures.theme import town_label
-from dashboard.i18n import t
+from dashboard.i18n import t, value_label
 from dashboard.ids import parse_id, pattern_id
 from dashboard.pagekit import PageContext, PageSpec, data_end
 from dashboard.services import Services
@@ -149,7 +149,8 @@ def body(ctx: PageContext) -> list[Any]:
             [
                 dbc.Col(card("rk-bump", t("rankings.bump", lang), graph("rk-bump-graph", bump),
                              tools=dcc.Dropdown(id="rk-bump-item", value=items[0] if items else None,
-                                                options=[{"label": i, "value": i} for i in items],
+                                                options=[{"label": value_label("assessment_item", i, lang), "value": i}
+                                                         for i in items],
                                                 clearable=False, className="rk-tool-select")),
                         xs=12, xl=6),
                 dbc.Col(card("rk-fair", t("rankings.fair", lang), graph("rk-fair-graph", fair),
@@ -319,4 +320,6 @@ def skeleton() -> html.Div:
     )
 
 
-PAGE = PageSpec(path="/rankings", nav="nav.rankings", order=5, body=body, callbacks=callbacks, skeleton=skeleton)
+PAGE = PageSpec(
+    path="/rankings", nav="nav.rankings", order=5, body=body, callbacks=callbacks, skeleton=skeleton, filters=("towns",)
+)

@@ -65,9 +65,12 @@ def plan_value(indicator: str, year: int | None, f: Filters, town: str | None = 
 
     The whole district: the district's target. A town (``town``) or a set of towns (``f.towns``): the sum of
     those towns' own targets, NULL unless every one of them has one (a district plan is never drawn
-    against a part of the district). ``year`` None: the latest year with a target.
+    against a part of the district). A community (``f.community``): NULL (plans are set per town).
+    ``year`` None: the latest year with a target.
     """
     g = TARGET.alias("g")
+    if f.community is not None:  # plans are set per town, never per community
+        return sa.select(sa.null()).scalar_subquery()
     towns = (town,) if town is not None else f.towns
     year_ok = g.c.year == year if year is not None else g.c.year == (
         sa.select(sa.func.max(TARGET.c.year)).where(TARGET.c.indicator == indicator).scalar_subquery())
@@ -83,7 +86,11 @@ def plan_value(indicator: str, year: int | None, f: Filters, town: str | None = 
 
 def _place(f: Filters, town: str | None) -> sa.ColumnElement[bool]:
     c = LEDGER.c
-    return sa.and_(f.town_clause(c.town_code), c.town_code == town if town is not None else sa.true())
+    return sa.and_(
+        f.town_clause(c.town_code),
+        f.community_clause(c.community),
+        c.town_code == town if town is not None else sa.true(),
+    )
 
 
 def _by_end(f: Filters, column: sa.ColumnElement) -> sa.ColumnElement[bool]:
@@ -234,7 +241,7 @@ def new_vs_zero(f: Filters) -> sa.Select:
             count_if(sa.and_(found, c.is_resolved)).label("new_resolved"),
             count_if(open_end).label("new_open"), _sum(c.area_m2, open_end).label("new_open_m2"),
         )
-        .where(f.town_clause(c.town_code), c.is_new)
+        .where(f.town_clause(c.town_code), f.community_clause(c.community), c.is_new)
         .group_by(c.town_code)
         .subquery("agg")
     )

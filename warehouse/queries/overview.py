@@ -126,7 +126,9 @@ def assessment_latest(f: Filters) -> sa.Select:
         .scalar_subquery()
     )
     return (
-        sa.select(c.item, c.label.label("period"), c.period_end, c.rank, c.units, c.score)
+        sa.select(
+            c.item, c.label.label("period"), c.period_type, c.period_start, c.period_end, c.rank, c.units, c.score
+        )
         .where(c.is_district, c.period_start == latest)
         .order_by(c.item)
     )

@@ -109,6 +109,7 @@ def _place(f: Filters, town: str | None, bureau_only: bool = False) -> sa.Column
     c = CASE.c
     return sa.and_(
         f.town_clause(c.town_code),
+        f.community_clause(c.community),
         c.town_code == town if town is not None else sa.true(),
         c.is_bureau if bureau_only else sa.true(),
     )
