@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
@@ -107,6 +108,18 @@ class PageSpec:
     callbacks: Callable[[Any, Services], None] | None = None  # (dash app, services)
     title: str | None = None  # i18n key of the browser tab's title; default: the navigation label
     skeleton: Callable[[], Any] | None = None  # the components its callbacks name, for the validation layout
+    chrome: bool = True  # False: the shell's header, navigation and filter bar are hidden (the wall screen)
+
+
+def chromeless(layout: Callable[..., Any]) -> Callable[..., Any]:
+    """A layout wrapped in ``.kpi-chromeless`` (``assets/kpi.css`` then hides the shell around it)."""
+
+    @functools.wraps(layout)
+    def wrapped(**params: Any) -> Any:
+        out = layout(**params)
+        return out if out is dash.no_update else html.Div(out, className="kpi-chromeless")
+
+    return wrapped
 
 
 def render_page(body: Callable[[PageContext], Any], services: Services) -> Callable[..., Any]:

@@ -18,7 +18,7 @@ week       ``2023-W05``, ``2023W5``, ``2023年第5周`` (ISO week-numbering year
 API for pages and queries: ``period_of(grain, day) -> (start, end)``, ``previous(grain, day)``,
 ``periods(grain, start, end)``, ``parse(text) -> Period | None``, ``label(grain, start, lang)``,
 ``same_length_before(start, end)`` (环比), ``year_before(start, end)`` (同比), ``shift_year``,
-``months_back(day, n)``, ``month_range(day)``.
+``months_back(day, n)``, ``month_range(day)``, ``in_snow_season(day)`` (the snow watch).
 """
 
 from __future__ import annotations
@@ -150,3 +150,14 @@ def parse(text: object) -> Period | None:
 def month_range(day: dt.date) -> tuple[dt.date, dt.date]:
     """(first day, last day) of ``day``'s month."""
     return period_of("month", day)
+
+
+# The snow season: the bureau's snow-clearing watch runs from 15 November to 15 March (both days included).
+SNOW_SEASON_START: tuple[int, int] = (11, 15)  # (month, day)
+SNOW_SEASON_END: tuple[int, int] = (3, 15)
+
+
+def in_snow_season(day: dt.date) -> bool:
+    """True from 15 November to 15 March inclusive (the season spans the turn of the year)."""
+    md = (day.month, day.day)
+    return md >= SNOW_SEASON_START or md <= SNOW_SEASON_END
