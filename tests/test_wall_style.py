@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-CSS = re.sub(r"/\*.*?\*/", "", (Path(__file__).resolve().parents[1] / "assets" / "wall.css").read_text(encoding="utf-8"),
-             flags=re.S)  # without comments
+RAW = (Path(__file__).resolve().parents[1] / "assets" / "wall.css").read_text(encoding="utf-8")
+CSS = re.sub(r"/\*.*?\*/", "", RAW, flags=re.S)  # without comments
 VARS = dict(re.findall(r"--(wall-[a-z-]+):\s*(#[0-9a-fA-F]{6})\s*;", CSS))
 
 # (text, background) as the stylesheet puts them together
