@@ -54,9 +54,8 @@ ON_JS = "return [...document.querySelectorAll('.wall-panel.wall-on')].map(p => p
 
 
 def _size(duo: Any, width: int, height: int) -> None:
-    duo.driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
-    )
+    metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
+    duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
 
 
 def _wait(cond: Any, timeout: float = 20.0) -> Any:
