@@ -291,3 +291,32 @@ def test_wall013_no_remote_assets(small_warehouse: Path) -> None:
     app = create_app(small_warehouse, warm=False)
     assert all(str(s).startswith("/") for s in app.config.external_stylesheets)
     assert app.config.external_scripts == []
+
+
+def test_wall014_stale_sources_and_alert_sentences() -> None:
+    import pandas as pd
+
+    from pages.wall import panels
+    from pages.wall.data import WallData
+
+    now = dt.datetime(2023, 7, 3, 12, 0)
+    frame = pd.DataFrame({
+        "source": ["dcm_cases", "illegal_construction", "video_ai_events"],
+        "last_load_at": [now - dt.timedelta(days=1, minutes=1), now - dt.timedelta(days=31), now],
+        "rows_loaded": [10, 10, 10], "rows_now": [10, 10, 10],
+        "data_through": [dt.date(2023, 7, 1), dt.date(2023, 6, 2), dt.date(2023, 7, 3)],
+    })
+    d = WallData.__new__(WallData)
+    d.freshness = frame
+    parts = [p for p in panels.fresh(d, "zh", now) if p is not None]
+    # cadence 1 day: a day and a minute is late; the ledger's 31 days is not (its cadence is 31)
+    assert [p.children for p in parts] == ["数据截至", "数字城管案件 2023-07-01", "违法建设台账 2023-06-02",
+                                            "视频AI事件 2023-07-03", "数据逾期未更新：数字城管案件"]
+    found = [Alert("kpi_red", "dcm.on_time_due_rate"), Alert("town_red", "371002102"),
+             Alert("town_bottom", "371002109", 8, 9), Alert("city_rank", "数字城管", 3)]
+    assert [s.children for s in panels.alert_items(found, d, "zh")] == [
+        "按期结案率 转为未达标", "温泉镇 转为未达标", "桥头镇 跌入后三名（第8/9名）",
+        "数字城管 市级考核名次降至第3名（低于第二名）"]
+    assert [s.children for s in panels.alert_items(found, d, "en")] == [
+        "On-time closure rate turned red", "Wenquan turned red", "Qiaotou dropped into the bottom three (8 of 9)",
+        "数字城管: city rank fell to #3 (below second)"]
