@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 from typing import Any
+from urllib.parse import parse_qs
 
 import dash
 import flask
@@ -140,6 +141,8 @@ def _layout(wh: Warehouse | None, params: dict[str, Any]) -> html.Div:
     )
 
 
+# The services of the app this page is registered with: ``PageSpec.layout`` takes the URL's parameters alone,
+# so ``callbacks(app, services)`` (called by the app factory right after registering the page) binds them here.
 _SERVICES: list[Services] = []
 
 ROTATE_JS = """
@@ -199,8 +202,6 @@ def callbacks(app: dash.Dash, services: Services) -> None:
 def refresh(wh: Warehouse, search: str | None, state: dict[str, Any] | None, remote: str | None) -> tuple[Any, ...]:
     """The refresh callback as a plain function: (each panel's body, ticker, freshness, alerts, alerts' class,
     playlist, next state), ``no_update`` wherever nothing changed."""
-    from urllib.parse import parse_qs
-
     params = parse_qs((search or "").lstrip("?"))
     nothing = (no_update,) * (len(PANELS) + 6)
     if not access.allowed(first_param(params.get("token")), remote):
