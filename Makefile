@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench mutate mutate-py mutate-sql clean
+.PHONY: install demo test lint bench bench-wall mutate mutate-py mutate-sql clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/kpi bench
+	$(MAKE) bench-wall
+
+# The wall screen's soak: a simulated day (1,440 refreshes at 0.3 s) on data/warehouse.duckdb (docs/WALL.md).
+bench-wall: $(STAMP)
+	$(BIN)/python tools/wall_soak.py
 
 # Mutation testing, not part of `make test` (docs/TESTING.md). Time-boxed for a shared machine: the Python rule
 # functions below (override MUTANTS= for more, e.g. MUTANTS='etl.*'), and a sample of the mart SQL mutants.

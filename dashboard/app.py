@@ -30,7 +30,7 @@ from dashboard.appdb import AppDB, resolve_url
 from dashboard.data import Warehouse
 from dashboard.figures import theme
 from dashboard.i18n import t
-from dashboard.pagekit import PageSpec, render_page
+from dashboard.pagekit import PageSpec, chromeless, render_page
 from dashboard.services import Services
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +58,8 @@ def register_pages(app: dash.Dash, services: Services) -> None:
         else:
             assert spec.layout is not None, f"{module.__name__}: PAGE needs a body or a layout"
             layout = spec.layout
+        if not spec.chrome:
+            layout = chromeless(layout)
         name = t(spec.nav, "zh") if spec.nav else spec.path
         title = t(spec.title, "zh") if spec.title else name
         dash.register_page(

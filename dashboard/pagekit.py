@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
@@ -110,6 +111,18 @@ class PageSpec:
     skeleton: Callable[[], Any] | None = None  # the components its callbacks name, for the validation layout
     filters: tuple[str, ...] = ("range", "towns")  # the shell's filters that apply to the page (others are hidden)
     community: bool = False  # every query of the page applies ``Filters.community`` (it drills to communities)
+    chrome: bool = True  # False: the shell's header, navigation and filter bar are hidden (the wall screen)
+
+
+def chromeless(layout: Callable[..., Any]) -> Callable[..., Any]:
+    """A layout wrapped in ``.kpi-chromeless`` (``assets/kpi.css`` then hides the shell around it)."""
+
+    @functools.wraps(layout)
+    def wrapped(**params: Any) -> Any:
+        out = layout(**params)
+        return out if out is dash.no_update else html.Div(out, className="kpi-chromeless")
+
+    return wrapped
 
 
 def render_page(

@@ -21,6 +21,7 @@ from dashboard.components import page_header
 from dashboard.i18n import t
 from dashboard.ids import pattern_id
 from dashboard.meeting import drift, since_last
+from dashboard.meeting_pack import download
 from dashboard.pagekit import PageContext, PageSpec, context
 from dashboard.services import Services
 from dashboard.state import first_param
@@ -102,6 +103,7 @@ def body(ctx: PageContext) -> list[Any]:
         html.Div([html.Label(t("dispatch.by", ctx.lang), className="dp-label"),
                   dbc.Input(id="dp-by", placeholder=t("dispatch.by_placeholder", ctx.lang), size="sm",
                             persistence=True, persistence_type="local")], className="dp-field"),
+        html.Div(download.controls(ctx.lang), className="dp-field dp-pack"),
     ], className="dp-controls")
     start = week_span(week)[0]
     return [
@@ -157,6 +159,8 @@ def callbacks(app: dash.Dash, services: Services) -> None:
         current = first_param(parse_qs((search or "").lstrip("?")).get("week"))
         return no_update if not week or week == current else search_with_week(search, week)
 
+    download.register(app, services, State("dp-week", "value"), State(LOC, "search"))
+
     @app.callback(
         Output("dp-main", "children"),
         Input("dp-hold", "n_clicks"),
@@ -191,7 +195,10 @@ def skeleton() -> html.Div:
         dcc.Dropdown(id="dp-c-ind"), dbc.Input(id="dp-c-owner"), dbc.Input(id="dp-c-due"),
         dbc.Textarea(id="dp-c-text"), html.Button(id=pattern_id("dp-close", cid="skeleton", v="0")),
         dbc.Input(id=pattern_id("dp-note", cid="skeleton")),
+        html.Button(id=download.BUTTON), dcc.Download(id=download.DOWNLOAD),
     ], hidden=True)
 
 
-PAGE = PageSpec(path="/dispatch", nav="nav.dispatch", order=6, body=body, callbacks=callbacks, skeleton=skeleton)
+PAGE = PageSpec(
+    path="/dispatch", nav="nav.dispatch", order=6, body=body, callbacks=callbacks, skeleton=skeleton, filters=()
+)

@@ -286,4 +286,6 @@ def skeleton() -> html.Div:
     )
 
 
-PAGE = PageSpec(path="/explore", nav="nav.explore", order=8, body=body, callbacks=callbacks, skeleton=skeleton)
+PAGE = PageSpec(
+    path="/explore", nav="nav.explore", order=8, body=body, callbacks=callbacks, skeleton=skeleton, community=True
+)

@@ -20,6 +20,9 @@ API for pages and queries: ``period_of(grain, day) -> (start, end)``, ``previous
 ``same_length_before(start, end)`` (环比), ``year_before(start, end)`` (同比), ``shift_year``,
 ``months_back(day, n)``, ``month_range(day)``, ``week_id(day)`` (the ISO week's id, ``2022-W48``, which
 ``parse`` reads back).
+
+
+``months_back(day, n)``, ``month_range(day)``, ``in_snow_season(day)`` (the snow watch).
 """
 
 from __future__ import annotations
@@ -157,3 +160,14 @@ def week_id(day: dt.date) -> str:
     """The id of the ISO week containing ``day``: ``2022-W48`` (ISO week-numbering year, two-digit week)."""
     iso = day.isocalendar()
     return f"{iso.year}-W{iso.week:02d}"
+
+
+# The snow season: the bureau's snow-clearing watch runs from 15 November to 15 March (both days included).
+SNOW_SEASON_START: tuple[int, int] = (11, 15)  # (month, day)
+SNOW_SEASON_END: tuple[int, int] = (3, 15)
+
+
+def in_snow_season(day: dt.date) -> bool:
+    """True from 15 November to 15 March inclusive (the season spans the turn of the year)."""
+    md = (day.month, day.day)
+    return md >= SNOW_SEASON_START or md <= SNOW_SEASON_END
