@@ -5,6 +5,7 @@
 - rectified counts need 已整改 and a 完成日期 (a row without one makes no year);
 - the snow roster of a year is the last one dated on or before 31 December (one dated 1 January is next year's);
 - video AI channels are those seen before 1 January of the next year (an event at 00:00:00 that day is next year's);
+- a year with nothing but closed cases (2024) still gets the roster and channels in force;
 - a bureau case 结案 without 结案时间 makes no year; fines and inspection rectifications sum to 0, not NULL; the
   online rate is over the cases whose 网上运行 is known (1 of 1).
 
@@ -47,6 +48,8 @@ DCM = [
      "2022-03-01 20:00", "2022-03-02 08:00", "结案", "0"],
     ["D2", "2022-03-01 09:00", "监督员上报", "乱堆杂物", "环翠楼", "区综合执法局", "2022-03-02 10:00",
      "2022-03-01 20:00", "", "结案", "0"],  # 结案 without 结案时间: no year
+    ["D3", "2024-01-30 09:00", "监督员上报", "乱堆杂物", "环翠楼", "区综合执法局", "2024-02-01 10:00",
+     "2024-01-31 20:00", "2024-02-01 08:00", "结案", "0"],  # 2024 has closures only: still a year of the report
 ]
 PENALTY = [
     ["案号", "立案日期", "案由", "镇街", "罚款金额(元)", "网上运行"],
@@ -80,16 +83,17 @@ def test_report_edge002_rectified_needs_status_and_date(report) -> None:
 
 
 def test_report_edge003_every_figure_has_a_year(report) -> None:
-    assert sorted({y for y, _ in report}, key=str) == [2022, 2023]
+    assert sorted({y for y, _ in report}, key=str) == [2022, 2023, 2024]
 
 
 def test_report_edge004_roster_of_31_december(report) -> None:
     assert (report[(2022, "snow.personnel")], report[(2022, "snow.machines")]) == (100, 5)
     assert (report[(2023, "snow.personnel")], report[(2023, "snow.machines")]) == (150, 7)
+    assert (report[(2024, "snow.personnel")], report[(2024, "snow.machines")]) == (150, 7)  # still 1 January's
 
 
 def test_report_edge005_channels_before_1_january(report) -> None:
-    assert (report[(2022, "video_ai.channels")], report[(2023, "video_ai.channels")]) == (1, 2)
+    assert [report[(y, "video_ai.channels")] for y in (2022, 2023, 2024)] == [1, 2, 2]
 
 
 def test_report_edge006_closed_cases_fines_inspections(report) -> None:
