@@ -9,6 +9,7 @@ changed; a mutant is killed when those tests fail (an SQL error counts, and is r
     python -m tests.mutation.sql_mutate                      # every mart, every mutant
     python -m tests.mutation.sql_mutate --files 20_dcm.sql --sample 40 --budget 1200
     python -m tests.mutation.sql_mutate --src-ref main       # the committed code of a branch
+    python -m tests.mutation.sql_mutate --files 90_report.sql --tests test_marts_report_edges.py  # a fast subset
 """
 
 from __future__ import annotations
@@ -230,9 +231,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=19)
     ap.add_argument("--budget", type=float, default=1200, help="stop starting mutants after this many seconds")
     ap.add_argument("--timeout", type=float, default=600)
+    ap.add_argument("--tests", nargs="*", help="test files (globs under tests/) instead of the file's TESTS")
     ap.add_argument("--list", action="store_true", help="only list the mutants")
     ap.add_argument("--json", type=Path, help="write the results here")
     args = ap.parse_args(argv)
+    if args.tests:
+        for name in args.files or TESTS:
+            TESTS[name] = args.tests
 
     with tempfile.TemporaryDirectory(prefix="sqlmut-") as tmp:
         work = Path(tmp)
