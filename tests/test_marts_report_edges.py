@@ -1,7 +1,7 @@
 """``mart_report`` (warehouse/marts/90_report.sql) at its edges, on tiny exports rather than the demo:
 
 - 市精致办通报 rectified on time: exactly on 整改时限 counts, a day after does not, without a 整改时限 or a
-  完成日期 does not;
+  完成日期 does not, another channel on time does not; 拆围建绿 counts when reported to the city;
 - rectified counts need 已整改 and a 完成日期 (a row without one makes no year);
 - the snow roster of a year is the last one dated on or before 31 December (one dated 1 January is next year's);
 - video AI channels are those seen before 1 January of the next year (an event at 00:00:00 that day is next year's);
@@ -20,14 +20,18 @@ from tests.fixtures.exports import write_csv
 from tests.fixtures.warehouse import query_runner
 
 REFINED = [
-    ["问题编号", "交办来源", "责任镇街", "问题类型", "交办日期", "整改时限", "完成日期", "整改状态"],
-    ["I1", "市精致办通报", "环翠楼", "乱堆乱放", "2022-03-01", "2022-03-08", "2022-03-08", "已整改"],  # on the day
-    ["I2", "市精致办通报", "环翠楼", "乱堆乱放", "2022-03-01", "2022-03-08", "2022-03-09", "已整改"],  # a day late
-    ["I3", "市精致办通报", "环翠楼", "乱堆乱放", "2022-03-01", "", "2022-03-05", "已整改"],  # no 整改时限
-    ["I4", "市精致办通报", "环翠楼", "乱堆乱放", "2022-03-01", "2022-03-08", "", "整改中"],  # not yet
-    ["I5", "区级督导", "鲸园", "乱扯乱挂", "2022-05-01", "", "2022-06-01", "已整改"],  # counts in 2022
-    ["I6", "区级督导", "鲸园", "乱扯乱挂", "2022-05-01", "", "2022-06-02", "整改中"],  # a date, not 已整改
-    ["I7", "区级督导", "鲸园", "乱扯乱挂", "2022-05-01", "", "", "已整改"],  # 已整改 without a date: no year
+    ["问题编号", "交办来源", "责任镇街", "问题类型", "交办日期", "整改时限", "完成日期", "整改状态",
+     "是否列入市级上报"],
+    ["I1", "市精致办通报", "环翠楼", "乱堆乱放", "2022-03-01", "2022-03-08", "2022-03-08", "已整改", ""],  # on the day
+    ["I2", "市精致办通报", "环翠楼", "乱堆乱放", "2022-03-01", "2022-03-08", "2022-03-09", "已整改", ""],  # a day late
+    ["I3", "市精致办通报", "环翠楼", "乱堆乱放", "2022-03-01", "", "2022-03-05", "已整改", ""],  # no 整改时限
+    ["I4", "市精致办通报", "环翠楼", "乱堆乱放", "2022-03-01", "2022-03-08", "", "整改中", ""],  # not yet
+    ["I5", "区级督导", "鲸园", "乱扯乱挂", "2022-05-01", "", "2022-06-01", "已整改", ""],  # counts in 2022
+    ["I6", "区级督导", "鲸园", "乱扯乱挂", "2022-05-01", "", "2022-06-02", "整改中", ""],  # a date, not 已整改
+    ["I7", "区级督导", "鲸园", "乱扯乱挂", "2022-05-01", "", "", "已整改", ""],  # 已整改 without a date: no year
+    ["I8", "镇街自查", "竹岛", "乱堆乱放", "2022-03-01", "2022-03-08", "2022-03-05", "已整改", "是"],  # not 通报
+    ["I9", "拆围建绿", "竹岛", "破损墙体", "2022-04-01", "", "", "整改中", "是"],  # 拆围建绿 reported to the city
+    ["I10", "拆围建绿", "竹岛", "破损墙体", "2022-04-01", "", "", "整改中", "否"],  # not reported
 ]
 ROSTER = [
     ["统计日期", "镇街/单位", "人员数", "机械类型", "台数"],
@@ -75,7 +79,8 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[int | None, s
 
 def test_report_edge001_city_notified_on_time_at_the_deadline(report) -> None:
     assert report[(2022, "refined.city_notified")] == 4
-    assert report[(2022, "refined.city_notified_rectified_on_time")] == 1  # I1 only
+    assert report[(2022, "refined.city_notified_rectified_on_time")] == 1  # I1 only (I8 is not 通报)
+    assert report[(2022, "refined.wall_removal")] == 1  # I9: 拆围建绿 and reported (not I10, not I8)
 
 
 def test_report_edge002_rectified_needs_status_and_date(report) -> None:
