@@ -1,7 +1,8 @@
 """The KPI mart's null edges and the freshness mart (warehouse/marts/50_kpi.sql).
 
 - ``mart_kpi_daily``: a case 结案 without 结案时间 and a problem 已整改 without 整改完成日期 make no row without
-  a day (they count in no day's closed / rectified figure), while the case still counts where it is due.
+  a day (they count in no day's closed / rectified figure), while the case still counts where it is due; a
+  void case reworked is not in the rework rate (it is not due).
 - ``mart_source_freshness``: the last load is the last *successful* one (a later failed load of the same source
   changes neither its time nor its rows); a source never loaded shows 0 rows loaded.
 
@@ -23,6 +24,8 @@ DCM = [
      "当前阶段名称", "返工次数"],
     ["K1", "2023-05-01 08:00", "监督员上报", "乱堆杂物", "环翠楼", "区综合执法局", "2023-05-02 10:00",
      "2023-05-01 20:00", "", "结案", "0"],  # 结案, no 结案时间: on time where due (2 May), closed on no day
+    ["K2", "2023-05-01 09:00", "监督员上报", "乱堆杂物", "环翠楼", "区综合执法局", "2023-05-02 10:00", "", "",
+     "[作废]", "1"],  # void: reworked, but not due, so not in the rework rate
 ]
 REFINED = [
     ["问题编号", "问题来源", "镇街", "问题类别", "发现日期", "整改完成日期", "状态"],
@@ -65,6 +68,6 @@ def test_kpi_edge002_freshness_counts_successful_loads_only(warehouse: Path) -> 
     assert bad_at > good_at
     fresh = {r[0]: r[1:] for r in _rows(warehouse, "SELECT source, last_load_at, rows_loaded, rows_now "
                                                    "FROM mart_source_freshness")}
-    assert fresh["dcm_cases"] == (good_at[0], 1, 1)
+    assert fresh["dcm_cases"] == (good_at[0], 2, 2)
     assert fresh["refined_city_issues"] == (refined_at[0], 1, 1)
     assert fresh["permits"] == (None, 0, 0)
