@@ -2,7 +2,8 @@
 
 - ``mart_kpi_daily``: a case 结案 without 结案时间 and a problem 已整改 without 整改完成日期 make no row without
   a day (they count in no day's closed / rectified figure), while the case still counts where it is due; a
-  void case reworked is not in the rework rate (it is not due).
+  void case reworked is not in the rework rate (it is not due); a case with a 结案时间 but back at 处置 is closed
+  on no day.
 - ``mart_source_freshness``: the last load is the last *successful* one (a later failed load of the same source
   changes neither its time nor its rows); a source never loaded shows 0 rows loaded.
 
@@ -26,6 +27,8 @@ DCM = [
      "2023-05-01 20:00", "", "结案", "0"],  # 结案, no 结案时间: on time where due (2 May), closed on no day
     ["K2", "2023-05-01 09:00", "监督员上报", "乱堆杂物", "环翠楼", "区综合执法局", "2023-05-02 10:00", "", "",
      "[作废]", "1"],  # void: reworked, but not due, so not in the rework rate
+    ["K3", "2023-05-03 09:00", "监督员上报", "乱堆杂物", "环翠楼", "区综合执法局", "2023-05-04 10:00", "",
+     "2023-05-03 12:00", "处置", "0"],  # a 结案时间 but back at 处置: not closed on any day, due on 4 May
 ]
 REFINED = [
     ["问题编号", "问题来源", "镇街", "问题类别", "发现日期", "整改完成日期", "状态"],
@@ -56,9 +59,12 @@ def _rows(wh: Path, sql: str) -> list[tuple]:
 
 
 def test_kpi_edge001_no_row_without_a_day(warehouse: Path) -> None:
-    assert _rows(warehouse, "SELECT indicator, town_code, num, den FROM mart_kpi_daily ORDER BY ALL") == [
-        ("dcm.close_rate", HLL, 1.0, 1.0), ("dcm.filed", HLL, 1.0, None), ("dcm.on_time_due_rate", HLL, 1.0, 1.0),
-        ("dcm.rework_rate", HLL, 0.0, 1.0), ("refined.rectified_rate", HLL, 1.0, 1.0)]
+    got = _rows(warehouse, "SELECT indicator, town_code, bool_or(day IS NULL), sum(num), sum(den) "
+                           "FROM mart_kpi_daily GROUP BY ALL ORDER BY ALL")
+    assert got == [  # K1 and K3 due (K2 void); K1 on time; K1 and K3 filed; nothing closed on a day
+        ("dcm.close_rate", HLL, False, 1.0, 2.0), ("dcm.filed", HLL, False, 2.0, None),
+        ("dcm.on_time_due_rate", HLL, False, 1.0, 2.0), ("dcm.rework_rate", HLL, False, 0.0, 2.0),
+        ("refined.rectified_rate", HLL, False, 1.0, 1.0)]
 
 
 def test_kpi_edge002_freshness_counts_successful_loads_only(warehouse: Path) -> None:
@@ -68,6 +74,6 @@ def test_kpi_edge002_freshness_counts_successful_loads_only(warehouse: Path) -> 
     assert bad_at > good_at
     fresh = {r[0]: r[1:] for r in _rows(warehouse, "SELECT source, last_load_at, rows_loaded, rows_now "
                                                    "FROM mart_source_freshness")}
-    assert fresh["dcm_cases"] == (good_at[0], 2, 2)
+    assert fresh["dcm_cases"] == (good_at[0], 3, 3)
     assert fresh["refined_city_issues"] == (refined_at[0], 1, 1)
     assert fresh["permits"] == (None, 0, 0)
