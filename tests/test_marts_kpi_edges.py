@@ -33,6 +33,7 @@ DCM = [
 REFINED = [
     ["问题编号", "问题来源", "镇街", "问题类别", "发现日期", "整改完成日期", "状态"],
     ["R1", "区级督导", "环翠楼", "乱堆乱放", "2023-05-03", "", "已整改"],  # 已整改 without a date
+    ["R2", "区级督导", "环翠楼", "乱堆乱放", "2023-05-03", "2023-05-04", "整改中"],  # a date, not 已整改
 ]
 BAD_HEADER = ["任务号", "上报时间", "问题来源", "小类名称", "所属街道", "处置部门", "当前阶段名称", "X坐标"]
 HLL = "371002001"
@@ -64,7 +65,7 @@ def test_kpi_edge001_no_row_without_a_day(warehouse: Path) -> None:
     assert got == [  # K1 and K3 due (K2 void); K1 on time; K1 and K3 filed; nothing closed on a day
         ("dcm.close_rate", HLL, False, 1.0, 2.0), ("dcm.filed", HLL, False, 2.0, None),
         ("dcm.on_time_due_rate", HLL, False, 1.0, 2.0), ("dcm.rework_rate", HLL, False, 0.0, 2.0),
-        ("refined.rectified_rate", HLL, False, 1.0, 1.0)]
+        ("refined.rectified_rate", HLL, False, 1.0, 2.0)]  # R1 of R1, R2; no refined.rectified
 
 
 def test_kpi_edge002_freshness_counts_successful_loads_only(warehouse: Path) -> None:
@@ -75,5 +76,5 @@ def test_kpi_edge002_freshness_counts_successful_loads_only(warehouse: Path) -> 
     fresh = {r[0]: r[1:] for r in _rows(warehouse, "SELECT source, last_load_at, rows_loaded, rows_now "
                                                    "FROM mart_source_freshness")}
     assert fresh["dcm_cases"] == (good_at[0], 3, 3)
-    assert fresh["refined_city_issues"] == (refined_at[0], 1, 1)
+    assert fresh["refined_city_issues"] == (refined_at[0], 2, 2)
     assert fresh["permits"] == (None, 0, 0)
