@@ -36,6 +36,7 @@ bench-wall: $(STAMP)
 # functions below (override MUTANTS= for more, e.g. MUTANTS='etl.*'), and a sample of the mart SQL mutants.
 MUTANTS ?= "warehouse.rules.*" "etl.load.x__merge*" "etl.load.x__load_chunk*" "warehouse.store.x_alias_key*"
 SQL_MUTATE_ARGS ?= --sample 25 --budget 1200
+SQL_MARTS ?= $(notdir $(wildcard warehouse/marts/*.sql))
 mutate: mutate-py mutate-sql
 
 mutate-py: $(STAMP)
@@ -43,8 +44,8 @@ mutate-py: $(STAMP)
 	$(BIN)/mutmut run --max-children 1 $(MUTANTS)
 	$(BIN)/mutmut results
 
-mutate-sql: $(STAMP)
-	$(BIN)/python -m tests.mutation.sql_mutate $(SQL_MUTATE_ARGS)
+mutate-sql: $(STAMP)  # one mart file at a time, each with its own tests and budget
+	for f in $(SQL_MARTS); do $(BIN)/python -m tests.mutation.sql_mutate --files $$f $(SQL_MUTATE_ARGS) || exit 1; done
 
 clean:
 	rm -rf data bench artifacts .pytest_cache mutants

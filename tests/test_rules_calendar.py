@@ -151,3 +151,14 @@ def test_cal005_label_parses_back_to_its_period(con: duckdb.DuckDBPyConnection, 
     assert cal.parse(zh) == cal.Period(grain, start, end)
     assert con.execute("SELECT cal_label(?, ?)", [start, grain]).fetchone() == (zh,)
     assert con.execute("SELECT label FROM cal_periods([?])", [zh]).fetchone() == (zh,)
+
+
+def test_cal006_day_grain_neighbours_and_month_range() -> None:
+    """The day grain's previous and following day (one day, not two), the period after a month's last day, and
+    the month range of a leap February."""
+    d = D(2023, 5, 3)
+    assert cal.previous("day", d) == (D(2023, 5, 2), D(2023, 5, 2))
+    assert cal.following("day", d) == (D(2023, 5, 4), D(2023, 5, 4))
+    assert cal.following("month", D(2023, 1, 31)) == (D(2023, 2, 1), D(2023, 2, 28))
+    assert cal.following("year", D(2023, 12, 31)) == (D(2024, 1, 1), D(2024, 12, 31))
+    assert cal.month_range(D(2024, 2, 10)) == (D(2024, 2, 1), D(2024, 2, 29))

@@ -9,6 +9,7 @@ changed; a mutant is killed when those tests fail (an SQL error counts, and is r
     python -m tests.mutation.sql_mutate                      # every mart, every mutant
     python -m tests.mutation.sql_mutate --files 20_dcm.sql --sample 40 --budget 1200
     python -m tests.mutation.sql_mutate --src-ref main       # the committed code of a branch
+    python -m tests.mutation.sql_mutate --files 90_report.sql --tests test_marts_report_edges.py  # a fast subset
 """
 
 from __future__ import annotations
@@ -34,12 +35,14 @@ TESTS: dict[str, list[str]] = {  # fastest and most pointed first: pytest -x sto
     "10_calendar.sql": ["test_rules_calendar.py", "test_rules_calendar_targets.py", "test_rules_targets.py"],
     "20_dcm.sql": ["test_rules_on_time.py", "test_rules_lifecycle.py", "test_marts_dcm.py",
                    "test_rules_calendar_targets.py"],
-    "30_construction.sql": ["test_marts_construction.py"],
-    "40_snow.sql": ["test_marts_snow.py", "test_boundaries_aliases.py"],
-    "45_assessment.sql": ["test_marts_rankings.py"],
-    "50_kpi.sql": ["test_rules_kpi_mart.py", "test_rules_on_time.py", "test_marts_rankings.py"],
-    "60_town_indicators.sql": ["test_rules_on_time.py", "test_marts_rankings.py"],
-    "90_report.sql": ["test_marts_dcm.py", "test_boundaries_aliases.py", "test_demo_calibration.py"],
+    "30_construction.sql": ["test_marts_construction_edges.py", "test_marts_construction.py"],
+    "40_snow.sql": ["test_marts_snow_units.py", "test_marts_snow.py", "test_boundaries_aliases.py"],
+    "45_assessment.sql": ["test_marts_assessment_edges.py", "test_marts_rankings.py"],
+    "50_kpi.sql": ["test_marts_kpi_edges.py", "test_rules_kpi_mart.py", "test_rules_on_time.py",
+                   "test_marts_rankings.py"],
+    "60_town_indicators.sql": ["test_marts_town_month.py", "test_rules_on_time.py", "test_marts_rankings.py"],
+    "90_report.sql": ["test_marts_report_edges.py", "test_marts_dcm.py", "test_boundaries_aliases.py",
+                      "test_demo_calibration.py"],
 }
 COPY = ("etl", "warehouse", "dashboard", "pages", "assets", "tests", "pyproject.toml")
 
@@ -63,6 +66,7 @@ class Mutant:
     replacement: str
     status: str = "pending"  # killed / killed-error / survived / timeout
     seconds: float = 0.0
+    killed_by: str = ""  # the first test that failed (pytest -x stops there)
 
     def label(self) -> str:
         return f"{self.file}:{self.line} {self.kind}: {self.before!r} → {self.after!r}"
@@ -198,7 +202,8 @@ def _tests_for(work: Path, file: str) -> list[str]:
     return found
 
 
-def _run(work: Path, tests: list[str], timeout: float) -> tuple[str, float]:
+def _run(work: Path, tests: list[str], timeout: float) -> tuple[str, float, str]:
+    """(status, seconds, the first failing test) of one pytest run over ``tests``."""
     started = time.perf_counter()
     try:
         proc = subprocess.run(
@@ -206,14 +211,16 @@ def _run(work: Path, tests: list[str], timeout: float) -> tuple[str, float]:
             cwd=work, capture_output=True, text=True, timeout=timeout,
         )
     except subprocess.TimeoutExpired:
-        return "timeout", time.perf_counter() - started  # subprocess.run kills the child on timeout
+        return "timeout", time.perf_counter() - started, ""  # subprocess.run kills the child on timeout
     seconds = time.perf_counter() - started
     if proc.returncode == 0:
-        return "survived", seconds
+        return "survived", seconds, ""
     out = proc.stdout + proc.stderr
+    first = re.search(r"^(?:FAILED|ERROR) (\S+)", out, re.MULTILINE)
+    by = first.group(1) if first else ""
     if re.search(r"(Parser|Binder|Catalog|Conversion|InvalidInput|Invalid Input) Error", out):
-        return "killed-error", seconds
-    return "killed", seconds
+        return "killed-error", seconds, by
+    return "killed", seconds, by
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -224,9 +231,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=19)
     ap.add_argument("--budget", type=float, default=1200, help="stop starting mutants after this many seconds")
     ap.add_argument("--timeout", type=float, default=600)
+    ap.add_argument("--tests", nargs="*", help="test files (globs under tests/) instead of the file's TESTS")
     ap.add_argument("--list", action="store_true", help="only list the mutants")
     ap.add_argument("--json", type=Path, help="write the results here")
     args = ap.parse_args(argv)
+    if args.tests:
+        for name in args.files or TESTS:
+            TESTS[name] = args.tests
 
     with tempfile.TemporaryDirectory(prefix="sqlmut-") as tmp:
         work = Path(tmp)
@@ -248,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{len(plan)} mutants")
             return 0
         for name in names:
-            status, seconds = _run(work, _tests_for(work, name), args.timeout)
+            status, seconds, _ = _run(work, _tests_for(work, name), args.timeout)
             print(f"baseline {name}: {status} ({seconds:.0f} s, {len(_tests_for(work, name))} test files)", flush=True)
             if status != "survived":
                 print("the unmutated tests fail: fix them first", file=sys.stderr)
@@ -261,10 +272,11 @@ def main(argv: list[str] | None = None) -> int:
             original = path.read_text(encoding="utf-8")
             path.write_text(original[:m.start] + m.replacement + original[m.end:], encoding="utf-8")
             try:
-                m.status, m.seconds = _run(work, _tests_for(work, m.file), args.timeout)
+                m.status, m.seconds, m.killed_by = _run(work, _tests_for(work, m.file), args.timeout)
             finally:
                 path.write_text(original, encoding="utf-8")
-            print(f"{m.status:13} {m.seconds:5.0f}s  {m.label()}", flush=True)
+            print(f"{m.status:13} {m.seconds:5.0f}s  {m.label()}" + (f"  [{m.killed_by}]" if m.killed_by else ""),
+                  flush=True)
     report(plan)
     if args.json:
         args.json.write_text(json.dumps([asdict(m) for m in plan], ensure_ascii=False, indent=1), encoding="utf-8")

@@ -15,7 +15,7 @@ dated AS (
             row_number() OVER (PARTITION BY p.period_type, p.period_start, p.item,
                 p.unit_code ORDER BY p._load_id DESC, p._row_no DESC) AS rn
         FROM parsed AS p WHERE p.period_type IS NOT NULL
-    ) WHERE rn = 1 AND period_start IS NOT NULL
+    ) WHERE rn = 1  -- a parsed period has a start (dim_period gives both or neither)
 ),
 ranked AS (
     SELECT d.*,

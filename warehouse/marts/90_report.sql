@@ -8,7 +8,7 @@ refined AS (
         year(found_on) AS found_year,
         year(rectified_on) AS rectified_year,
         channel, category, status, city_reported,
-        rectified_on IS NOT NULL AND due_on IS NOT NULL AND rectified_on <= due_on AS on_time
+        rectified_on <= due_on AS on_time  -- NULL without either date: counted by no FILTER
     FROM fact_refined_issue
 ),
 refined_found AS (

@@ -105,5 +105,5 @@ COLORS: dict[str, str] = {k: r["color"] for k, r in STATUS_TABLE.items()}
 
 def name(status: str | None, lang: str = "zh") -> str:
     """The status in words (无目标 / no target for None)."""
-    row = STATUS_TABLE.get(status or "none", STATUS_TABLE["none"])
+    row = STATUS_TABLE.get(status, STATUS_TABLE["none"])  # type: ignore[arg-type]
     return row["name_en"] if lang == "en" else row["name_zh"]
