@@ -1,5 +1,10 @@
-"""Every file the product exports, written one way: CSV (UTF-8 with a BOM, so Excel opens Chinese correctly) and
-XLSX (openpyxl), with formula cells neutralised.
+"""Every file the product exports, written one way: CSV (UTF-8 with a BOM, so Excel opens Chinese correctly),
+XLSX (openpyxl) with formula cells neutralised, and PDF printed from a self-contained HTML page by headless
+Chromium (Chinese set in the system's Noto Sans CJK, offline).
+
+Plain tables: ``csv_bytes(frame)``, ``xlsx_bytes(frame)``. Formatted workbooks (the meeting pack, /report) build
+their sheets with ``new_workbook``, ``write_cell`` and ``append_row`` (which neutralise every value; styles are
+the caller's) and finish with ``workbook_bytes``. ``print_pdf(html)`` is the one way to print.
 
 A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula (tab and CR prefixes too,
 after Excel strips them), so a value such as ``=HYPERLINK(…)`` or ``=cmd|' /C calc'!A0`` in an export would
@@ -15,17 +20,29 @@ import datetime as dt
 import io
 import json
 import math
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
 CSV_MEDIA_TYPE = "text/csv"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_MAX_ROWS = 1_048_575  # Excel's rows less the header
+CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
+PRINT_TIMEOUT_S = 120
+
+
+class PrintError(RuntimeError):
+    """Chromium is missing or could not print."""
 
 
 def neutralise(value: Any) -> Any:
@@ -76,9 +93,56 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str = "rows") -> bytes:
     ws.append([_cell(str(c)) for c in frame.columns])
     for row in frame.itertuples(index=False, name=None):
         ws.append([_cell(v) for v in row])
+    return workbook_bytes(wb)
+
+
+def new_workbook() -> openpyxl.Workbook:
+    """An empty workbook (one sheet, ``wb.active``) for a formatted export; fill it with ``write_cell`` and
+    ``append_row``."""
+    return openpyxl.Workbook()
+
+
+def write_cell(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """Put ``value`` (neutralised) into the cell at ``row``, ``column`` and return the cell (to style it)."""
+    cell = ws.cell(row=row, column=column)
+    cell.value = _cell(value)
+    return cell
+
+
+def append_row(ws: Worksheet, values: Iterable[Any]) -> None:
+    """Append a row of values (each neutralised) below the sheet's last row."""
+    ws.append([_cell(v) for v in values])
+
+
+def workbook_bytes(wb: openpyxl.Workbook) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def chromium() -> str:
+    """The headless browser that prints (PrintError when none is installed)."""
+    for name in CHROMIUM:
+        if found := shutil.which(name):
+            return found
+    raise PrintError("chromium not found: apt-get install chromium fonts-noto-cjk")
+
+
+def print_pdf(page_html: str, timeout: int = PRINT_TIMEOUT_S) -> bytes:
+    """A self-contained HTML page (its own ``@page`` size and margins, images as data URIs) printed to PDF."""
+    with tempfile.TemporaryDirectory(prefix="kpi-print-") as tmp:
+        source, target = Path(tmp) / "page.html", Path(tmp) / "page.pdf"
+        source.write_text(page_html, encoding="utf-8")
+        cmd = [chromium(), "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+               "--no-pdf-header-footer", f"--user-data-dir={tmp}/profile", f"--print-to-pdf={target}",
+               source.as_uri()]
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise PrintError(f"chromium did not print within {timeout} s") from exc
+        if done.returncode != 0 or not target.exists() or target.stat().st_size == 0:
+            raise PrintError(f"chromium could not print: {done.stderr.strip()[-400:]}")
+        return target.read_bytes()
 
 
 def grid_csv_params(file_name: str) -> dict[str, Any]:

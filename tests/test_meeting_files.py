@@ -47,10 +47,13 @@ def test_mfile002_xlsx_sheets_numbers_and_formats(files) -> None:
     on_time = rows["按期结案率"]
     assert on_time[1].value == pytest.approx(69 / 79) and on_time[1].number_format == "0.0%"
     assert on_time[2].value == pytest.approx(54 / 64)
-    assert (on_time[3].value, on_time[4].value, on_time[5].value) == ("+3.0 pp", 0.9, "接近")
+    assert (on_time[3].value, on_time[4].value, on_time[5].value) == (pytest.approx(100 * (69 / 79 - 54 / 64)), 0.9,
+                                                                      "接近")
+    assert on_time[3].number_format == '+0.0" pp";-0.0" pp";0.0" pp"'  # shows +3.0 pp
     assert on_time[5].fill.fgColor.rgb == "00E8A33D"  # amber, from warehouse/reference/status.csv
     filed = rows["立案数"]
-    assert (filed[1].value, filed[2].value, filed[1].number_format, filed[3].value) == (95, 85, "#,##0", "+11.8%")
+    assert (filed[1].value, filed[2].value, filed[1].number_format) == (95, 85, "#,##0")
+    assert (filed[3].value, filed[3].number_format) == (pytest.approx(10 / 85), "+0.0%;-0.0%;0.0%")  # +11.8%
     assert ws.column_dimensions["A"].width >= 14
     towns = wb["镇街对比-按期结案率"]
     zhangcun = next(r for r in towns.iter_rows(min_row=3) if r[0].value == "张村镇")
@@ -112,3 +115,15 @@ def test_mfile004_pdf_a4_sections_on_their_own_pages(files) -> None:
     assert first < indicators < supervised < commitments
     assert "非法小广告" not in pages[commitments]  # a page break between the sections
     assert "竹岛街道按期结案率竹岛中队2022-12-02清理超期案件90.0%70.0%推进中" in pages[commitments]
+
+
+def test_mfile005_xlsx_neutralises_formula_text_typed_in_a_meeting(tmp_path: Path) -> None:
+    """A commitment's text and owner are typed by users: a leading = + - @ is written as text, never a formula."""
+    from dashboard.meeting_pack import xlsx
+
+    typed = [{**COMMITMENTS[0], "text": '=HYPERLINK("http://x","点此")', "owner": "@竹岛中队", "closed_note": "-1"}]
+    pack = from_figures(week_figures(), basis="snapshot", frozen_at="2022-12-05T09:30", commitments=typed)
+    ws = load_workbook(xlsx.write(pack, tmp_path / "pack.xlsx", "zh"))["议定事项"]
+    row = [c.value for c in ws[3]]
+    assert (row[2], row[4], row[8]) == ("'@竹岛中队", '\'=HYPERLINK("http://x","点此")', "'-1")
+    assert all(c.data_type != "f" for r in ws.iter_rows() for c in r)

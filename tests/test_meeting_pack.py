@@ -65,7 +65,7 @@ def test_mpack002_figures_as_the_exports_say(cli_pack: dict, small_warehouse: Pa
     ws = load_workbook(folder / f"meeting-{WEEK}-zh.xlsx")["指标总览"]
     rows = {r[0].value: [c.value for c in r] for r in ws.iter_rows(min_row=3)}
     assert rows["按期结案率"][1:3] == [pytest.approx(17 / 23), pytest.approx(16 / 19)]
-    assert rows["按期结案率"][3:] == ["-10.3 pp", 0.95, "未达标"]  # 73.9 % − 84.2 %; red below 85.5 %
+    assert rows["按期结案率"][3:] == [pytest.approx(100 * (17 / 23 - 16 / 19)), 0.95, "未达标"]  # −10.3 pp
     assert rows["立案数"][1] == filed
     # 17/23 = 73.9 %, 16/19 = 84.2 %: down 10.3 points, below the 95 % target
     text = subprocess.run(["pdftotext", str(folder / f"meeting-{WEEK}-zh.pdf"), "-"], capture_output=True,

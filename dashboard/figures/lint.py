@@ -38,7 +38,7 @@ from dashboard.figures.grammar import axis_name, is_dates, is_id_like, roles
 from dashboard.figures.theme import STATUS_COLORS, common
 
 UNIT_KEYS = ("cases", "sites", "m2", "people", "machines", "tons", "hours", "days", "km", "person_times",
-             "machine_times", "rank")
+             "machine_times", "rank", "rows", "yuan")
 PLOTLY_COLORWAY = ("#636efa", "#EF553B", "#00cc96", "#ab63fa", "#FFA15A", "#19d3f3", "#FF6692", "#B6E880")
 _TAG = re.compile(r"<[^>]+>")
 _FORMAT = re.compile(r"^(?P<comma>,)?(?:\.(?P<prec>\d+))?(?P<tilde>~)?(?P<type>[%fdegs])?$")

@@ -35,9 +35,9 @@ def add_parser(sub: argparse._SubParsersAction,
 def run(args: argparse.Namespace) -> int:
     from dashboard.appdb import AppDB, resolve_url
     from dashboard.data import DataUnavailable, Warehouse
+    from dashboard.exports import PrintError
     from dashboard.i18n import t
     from dashboard.meeting_pack import build_pack, schedule
-    from dashboard.meeting_pack.pdf import PrintError
     from dashboard.weekly import week_span
     from warehouse import store
 

@@ -1,5 +1,5 @@
 """The pack for printing: an HTML print view (A4, a page break before each section) printed to PDF by the
-headless Chromium the browser tests use (``chromium --headless --print-to-pdf``), which renders Chinese with
+headless Chromium the browser tests use (``dashboard.exports.print_pdf``), which renders Chinese with
 the Noto CJK fonts offline.
 
 ``print_view(pack, chart_images, lang)`` is the HTML (charts embedded as data URIs, the brief's numbers as
@@ -11,31 +11,16 @@ from __future__ import annotations
 
 import base64
 import html
-import shutil
-import subprocess
-import tempfile
 from importlib import resources
 from pathlib import Path
 
 from dashboard import format as fmt
+from dashboard.exports import print_pdf
 from dashboard.i18n import t
 from dashboard.meeting_pack import brief
 from dashboard.meeting_pack.pack import WeekPack
 from dashboard.meeting_pack.sections import Table, tables
 from warehouse.rules import status as status_rule
-
-TIMEOUT = 120  # seconds for Chromium to print
-
-
-class PrintError(RuntimeError):
-    """Chromium is missing or could not print the pack."""
-
-
-def chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if found := shutil.which(name):
-            return found
-    raise PrintError("chromium not found: apt-get install chromium fonts-noto-cjk")
 
 
 def _table(table: Table, heading: bool = True) -> str:
@@ -95,20 +80,8 @@ def print_view(pack: WeekPack, chart_images: list[tuple[str, Path]], lang: str =
 
 
 def write(pack: WeekPack, path: Path, chart_images: list[tuple[str, Path]], lang: str = "zh") -> Path:
-    """Print the pack to ``path`` (A4) with headless Chromium."""
+    """Print the pack to ``path`` (A4) with headless Chromium (``dashboard.exports.print_pdf``)."""
+    data = print_pdf(print_view(pack, chart_images, lang))
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="kpi-print-") as tmp:
-        page = Path(tmp) / "pack.html"
-        page.write_text(print_view(pack, chart_images, lang), encoding="utf-8")
-        target = path.absolute()
-        target.unlink(missing_ok=True)
-        cmd = [chromium(), "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-               "--no-pdf-header-footer", f"--user-data-dir={tmp}/profile", f"--print-to-pdf={target}",
-               page.as_uri()]
-        try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, check=False)
-        except subprocess.TimeoutExpired as exc:
-            raise PrintError(f"chromium did not print within {TIMEOUT} s") from exc
-        if done.returncode != 0 or not target.exists() or target.stat().st_size == 0:
-            raise PrintError(f"chromium could not print {target}: {done.stderr.strip()[-400:]}")
+    path.write_bytes(data)
     return path

@@ -25,7 +25,7 @@ TOWN_KEYS = (brief.ON_TIME, brief.CLOSE_RATE, brief.REWORK, brief.FILED)  # one 
 class Cell:
     value: object  # what a spreadsheet stores (a number, or text)
     text: str  # what a slide or a printed page shows
-    kind: str = "text"  # rate / count / text
+    kind: str = "text"  # rate / count / text / change_pp / change_pct / change_abs (see xlsx.FORMATS)
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,14 @@ def _status(status: str | None, lang: str) -> Cell:
 
 
 def _change(ind: indicators.Indicator, now: Value, before: Value) -> Cell:
-    text, _delta = fmt.change(now.value, before.value, ind.kind)
-    return _text(text)
+    """The change as ``fmt.change`` writes it, stored as its number (points, a fraction, or a difference when
+    last week was 0) so a spreadsheet can sort and sum it."""
+    text, delta = fmt.change(now.value, before.value, ind.kind)
+    if delta is None:
+        return _text(text)
+    if ind.kind == "rate":
+        return Cell(delta, text, "change_pp")
+    return Cell(delta, text, "change_abs" if not before.value else "change_pct")
 
 
 def _target(ind: indicators.Indicator, value: Value) -> Cell:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
 
+from dashboard.exports import new_workbook, workbook_bytes, write_cell
 from dashboard.meeting_pack import brief
 from dashboard.meeting_pack.pack import WeekPack
 from dashboard.meeting_pack.sections import Table, tables
@@ -23,7 +24,10 @@ HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
 HEADER_FONT = Font(name="Noto Sans CJK SC", bold=True, color="FFFFFF")
 TITLE_FONT = Font(name="Noto Sans CJK SC", bold=True, size=14)
 BODY_FONT = Font(name="Noto Sans CJK SC")
-FORMATS = {"rate": "0.0%", "count": "#,##0"}
+FORMATS = {
+    "rate": "0.0%", "count": "#,##0",
+    "change_pp": '+0.0" pp";-0.0" pp";0.0" pp"', "change_pct": "+0.0%;-0.0%;0.0%", "change_abs": "+#,##0;-#,##0;+0",
+}
 HEADER_ROW = 2  # row 1 holds the sheet's title
 
 
@@ -43,16 +47,16 @@ def _sheet_name(title: str, used: set[str]) -> str:
 
 def _table_sheet(wb: Workbook, table: Table, used: set[str]) -> None:
     ws = wb.create_sheet(_sheet_name(table.title.replace(" · ", "-"), used))
-    ws.cell(row=1, column=1, value=table.title).font = TITLE_FONT
+    write_cell(ws, 1, 1, table.title).font = TITLE_FONT
     widths = [_width(h) for h in table.headers]
     for j, header in enumerate(table.headers, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=j, value=header)
+        cell = write_cell(ws, HEADER_ROW, j, header)
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
         cell.alignment = Alignment(horizontal="center", vertical="center")
     status_col = len(table.headers) if table.statuses else None
     for i, row in enumerate(table.rows, start=HEADER_ROW + 1):
         for j, c in enumerate(row, start=1):
-            cell = ws.cell(row=i, column=j, value=c.value if c.kind != "text" else c.text)
+            cell = write_cell(ws, i, j, c.value if c.kind != "text" else c.text)
             cell.font = BODY_FONT
             if c.kind in FORMATS:
                 cell.number_format = FORMATS[c.kind]
@@ -70,19 +74,19 @@ def _table_sheet(wb: Workbook, table: Table, used: set[str]) -> None:
 
 def write(pack: WeekPack, path: Path, lang: str = "zh") -> Path:
     """Write the workbook to ``path``."""
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     assert ws is not None
     used: set[str] = set()
     ws.title = _sheet_name(brief.title(pack, lang), used)
-    ws.cell(row=1, column=1, value=brief.title(pack, lang)).font = TITLE_FONT
+    write_cell(ws, 1, 1, brief.title(pack, lang)).font = TITLE_FONT
     for i, para in enumerate(brief.draft(pack, lang), start=3):
-        cell = ws.cell(row=i, column=1, value="".join(p.text for p in para))
+        cell = write_cell(ws, i, 1, "".join(p.text for p in para))
         cell.font, cell.alignment = BODY_FONT, Alignment(wrap_text=True, vertical="top")
         ws.row_dimensions[i].height = 48
     ws.column_dimensions["A"].width = 110
     for table in tables(pack, lang):
         _table_sheet(wb, table, used)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    path.write_bytes(workbook_bytes(wb))
     return path

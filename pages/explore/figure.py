@@ -10,11 +10,12 @@ from dashboard.figures.theme import SERIES_COLORS, hover, new_figure
 MAX_SERIES = 12
 
 
-def chart(frame: pd.DataFrame, *, value_name: str, is_rate: bool, timeline: bool) -> go.Figure:
-    """``frame`` has ``x`` (a period or a group's label), ``series`` (a second grouping's label, or '') and
-    ``value``: a line per series over time when ``timeline``, else bars (grouped by series). Only the
-    ``MAX_SERIES`` largest series are drawn."""
-    fig = new_figure()
+def chart(frame: pd.DataFrame, *, value_name: str, is_rate: bool, grain: str | None) -> go.Figure:
+    """``frame`` has ``x`` (a period's first day or a group's label), ``series`` (a second grouping's label, or
+    '') and ``value``: a line per series over time when the time ``grain`` is given, else bars (grouped by
+    series). Only the ``MAX_SERIES`` largest series are drawn. The page applies the chart grammar."""
+    timeline = grain is not None
+    fig = new_figure(grain=grain)
     totals = frame.groupby("series", sort=False)["value"].sum(min_count=1).sort_values(ascending=False)
     for i, name in enumerate(totals.index[:MAX_SERIES]):
         part = frame[frame["series"] == name]

@@ -21,6 +21,7 @@ from dashboard import explore_url as eu
 from dashboard import exports
 from dashboard.components import GRAPH_CONFIG, message, page_header, records, stat, stat_strip, table_card
 from dashboard.data import DataUnavailable, Warehouse
+from dashboard.figures import grammar
 from dashboard.i18n import AG_LOCALE_ZH, column_label
 from dashboard.ids import parse_id, pattern_id
 from dashboard.pagekit import PageContext, PageSpec, data_end
@@ -162,8 +163,10 @@ def body(ctx: PageContext) -> list[Any]:
     if agg.empty or agg["value"].isna().all():
         out.append(message(ctx.no_match()))
     else:
-        fig = figure.chart(results.labelled(q, agg, lang), value_name=results.measure_label(m, lang),
-                           is_rate=m.is_rate, timeline=q.grain is not None)
+        fig = figure.chart(results.labelled(q, agg, lang), value_name=results.axis_title(m, lang),
+                           is_rate=m.is_rate, grain=q.grain)
+        ends = [d for d in (ctx.data_end, q.filters.end) if d is not None]
+        grammar.apply(fig, lang, min(ends) if ends else None)
         out.append(_card("ex-chart", ctx.t("explore.chart"),
                          dcc.Graph(id="ex-chart", figure=fig, config=GRAPH_CONFIG, style={"height": "380px"})))
     if state.compare and q.filters.start and q.filters.end:

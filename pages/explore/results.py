@@ -28,6 +28,18 @@ def measure_label(m: qe.Measure, lang: str) -> str:
     return ind.label(lang) if ind is not None else t(f"explore.measure.{m.key}", lang)
 
 
+def axis_title(m: qe.Measure, lang: str) -> str:
+    """The chart's value-axis title: the measure and its unit (an indicator's unit, 条 for a count of rows; the
+    sums' and medians' names carry theirs; a rate's axis is in %)."""
+    label, ind = measure_label(m, lang), m.indicator
+    if ind is not None and ind.kind == "rate":
+        return label
+    unit = ind.unit(lang) if ind is not None else (t("fig.common.rows", lang) if m.agg == "count" else "")
+    if not unit or unit in label:
+        return label
+    return f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
+
+
 def source_name(key: str, lang: str) -> str:
     return source_label(key, lang)
 

@@ -4,21 +4,15 @@ Chinese set in Noto Sans CJK from fonts-noto-cjk). Both are made from ``pages.re
 from __future__ import annotations
 
 import html
-import io
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from dashboard.exports import append_row, new_workbook, print_pdf, workbook_bytes, write_cell
 from dashboard.i18n import t
 from pages.report.table import ReportRow
 from warehouse.rules.status import COLORS
 
-CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
 PDF_TIMEOUT_S = 60
 
 
@@ -48,27 +42,26 @@ def _tint(color: str) -> str:
 def xlsx(rows: list[ReportRow], year: int, lang: str, note: str | None = None) -> bytes:
     """The table as a workbook: a title row, a note, the header, each area's heading, the figures (numbers as
     numbers, in the unit of their row); status cells tinted."""
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = str(year)
     head = headers(year, lang)
-    ws.append([f"{t('rp.title', lang)} · {year}"])
+    append_row(ws, [f"{t('rp.title', lang)} · {year}"])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([" ".join(x for x in (t("rp.note", lang), note) if x)])
-    ws.append(head)
+    append_row(ws, [" ".join(x for x in (t("rp.note", lang), note) if x)])
+    append_row(ws, head)
     for cell in ws[3]:
         cell.font = Font(bold=True)
     area = None
     for r in rows:
         if r.area != area:
             area = r.area
-            ws.append([area])
+            append_row(ws, [area])
             ws.cell(ws.max_row, 1).font = Font(bold=True)
             ws.cell(ws.max_row, 1).fill = PatternFill("solid", fgColor="FFEEF3F9")
-        ws.append(cells(r))
+        append_row(ws, cells(r))
         for col, value in ((3, r.value_num), (4, r.previous_num)):
-            cell = ws.cell(ws.max_row, col)
-            cell.value = value if value is not None else cell.value
+            cell = ws.cell(ws.max_row, col) if value is None else write_cell(ws, ws.max_row, col, value)
             cell.number_format = _number_format(r, value)
         if r.status in COLORS:
             ws.cell(ws.max_row, 8).fill = PatternFill("solid", fgColor=_tint(COLORS[r.status]))
@@ -77,9 +70,7 @@ def xlsx(rows: list[ReportRow], year: int, lang: str, note: str | None = None) -
     for i, width in enumerate((34, 8, 14, 14, 14, 10, 12, 10, 60), start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "B4"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def print_html(rows: list[ReportRow], year: int, lang: str, note: str | None = None) -> str:
@@ -115,24 +106,6 @@ tr {{ page-break-inside: avoid; }}
 <tbody>{''.join(body)}</tbody></table></body></html>"""
 
 
-def chromium() -> str | None:
-    return next((path for name in CHROMIUM if (path := shutil.which(name))), None)
-
-
 def pdf(page_html: str) -> bytes:
-    """The HTML printed to PDF by headless Chromium (RuntimeError when Chromium is missing or fails)."""
-    binary = chromium()
-    if binary is None:
-        raise RuntimeError("chromium not found")
-    with tempfile.TemporaryDirectory(prefix="kpi-report-") as tmp:
-        source, target = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
-        source.write_text(page_html, encoding="utf-8")
-        subprocess.run(
-            [binary, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-             "--no-pdf-header-footer", f"--user-data-dir={tmp}/profile", f"--print-to-pdf={target}",
-             source.as_uri()],
-            check=True, capture_output=True, timeout=PDF_TIMEOUT_S,
-        )
-        if not target.exists():
-            raise RuntimeError("chromium wrote no PDF")
-        return target.read_bytes()
+    """The HTML printed to PDF by headless Chromium (``dashboard.exports.PrintError`` when it cannot)."""
+    return print_pdf(page_html, timeout=PDF_TIMEOUT_S)

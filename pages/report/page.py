@@ -4,7 +4,6 @@ against the year's plan where one is set; the table exports to XLSX and PDF."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from typing import Any
 
 import dash
@@ -14,6 +13,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from dashboard import format as fmt
 from dashboard.components import message, page_header, status_dot
 from dashboard.data import DataUnavailable
+from dashboard.exports import PrintError
 from dashboard.i18n import t
 from dashboard.pagekit import PageContext, PageSpec, data_end
 from dashboard.services import Services
@@ -167,7 +167,7 @@ def callbacks(app: Any, services: Services) -> None:
         try:
             page_html = export.print_html(the_rows, year, state.lang, note)
             return dcc.send_bytes(export.pdf(page_html), f"{name}.pdf"), ""
-        except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        except (PrintError, OSError) as exc:
             return no_update, t("rp.export_failed", state.lang, error=str(exc))
 
 
