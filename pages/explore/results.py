@@ -37,7 +37,7 @@ def axis_title(m: qe.Measure, lang: str) -> str:
     unit = ind.unit(lang) if ind is not None else (t("fig.common.rows", lang) if m.agg == "count" else "")
     if not unit or unit in label:
         return label
-    return f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
+    return t("explore.axis_unit", lang, label=label, unit=unit)
 
 
 def source_name(key: str, lang: str) -> str:
