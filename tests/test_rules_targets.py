@@ -130,8 +130,8 @@ def test_tg004_a_range_of_exactly_the_period_is_not_prorated(con2: duckdb.DuckDB
 
 SQL_ROWS = [  # indicator, town_code, is_district, period, start, end, target
     ("a", HLL, False, "2023-03", D(2023, 3, 1), D(2023, 3, 31), 0.91),
-    ("a", None, True, "2023", *YEAR, 0.80),
-    ("a", None, True, "2023-03", D(2023, 3, 1), D(2023, 3, 31), 0.88),
+    ("a", None, True, "2023-03", D(2023, 3, 1), D(2023, 3, 31), 0.88),  # stored before the year: the order is
+    ("a", None, True, "2023", *YEAR, 0.80),  # rows_sql's (by period start), not the table's
     ("a", None, False, "2023-03", D(2023, 3, 1), D(2023, 3, 31), 0.70),  # a scope of neither: never a target
     ("a", None, True, "2023-W09", D(2023, 2, 27), D(2023, 3, 5), 0.50),  # covers 1 March, not 31 March
     ("a", None, True, "2023-W13", D(2023, 3, 27), D(2023, 4, 2), 0.50),  # covers 31 March, not 1 March
