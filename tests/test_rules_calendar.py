@@ -61,10 +61,11 @@ SPELLINGS = [
     ("2023W1", "week", D(2023, 1, 2), D(2023, 1, 8)),
     ("2020-W53", "week", D(2020, 12, 28), D(2021, 1, 3)),
     (" 2022 年 3 月 ", "month", D(2022, 3, 1), D(2022, 3, 31)),
+    ("20223季度", "quarter", D(2022, 7, 1), D(2022, 9, 30)),  # the quarter's digit right after the year
     ("0001", "year", D(1, 1, 1), D(1, 12, 31)),  # the first year a date can have (there is no year 0)
 ]
 NOT_PERIODS = ["", "abc", "2022年13月", "2022-00", "202213", "2021-W53", "2023-W54", "2022年第五季度", "22-03",
-               "0000", None]
+               "0000", "0000年", None]
 
 
 @pytest.mark.parametrize(("text", "kind", "start", "end"), SPELLINGS)
@@ -178,3 +179,12 @@ def test_cal007_week_ids_snow_season_edges_and_the_grain_error() -> None:
     assert list(season.values()) == [False, True, True, True, False, False]
     with pytest.raises(ValueError, match=r"grain must be one of .* not 'fortnight'"):
         cal.period_of("fortnight", D(2023, 5, 3))
+
+
+def test_cal008_sql_next_period_start_of_every_grain(con: duckdb.DuckDBPyConnection) -> None:
+    """cal_next: the first day after the period of each grain starting on a day (by hand)."""
+    starts = {"day": D(2023, 5, 3), "week": D(2023, 5, 1), "month": D(2023, 2, 1), "quarter": D(2023, 10, 1),
+              "half": D(2023, 7, 1), "year": D(2024, 1, 1)}
+    got = {g: con.execute("SELECT cal_next(?::DATE, ?)", [s, g]).fetchone()[0] for g, s in starts.items()}
+    assert got == {"day": D(2023, 5, 4), "week": D(2023, 5, 8), "month": D(2023, 3, 1), "quarter": D(2024, 1, 1),
+                   "half": D(2024, 1, 1), "year": D(2025, 1, 1)}

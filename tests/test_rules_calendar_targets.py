@@ -63,7 +63,8 @@ TARGETS = [
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("calendar")
-    with query_runner(tmp / "wh" / "warehouse.duckdb", [write_csv(tmp / "目标.csv", TARGETS, "utf-8")]) as execute:
+    files = [write_csv(tmp / "考核目标（2021版）.csv", TARGETS, "utf-8")]
+    with query_runner(tmp / "wh" / "warehouse.duckdb", files) as execute:
         yield execute
 
 
@@ -99,3 +100,11 @@ def test_rule_period004_scope_and_value_of_each_target(run) -> None:
     assert [tuple(None if v is None or v != v else v for v in r) for r in df.itertuples(index=False)] == [
         ("威海市 环翠区", None, True, 80.0), ("环翠楼街道", "371002001", False, 12.0),
         ("某物业公司", None, False, 5.0), ("环翠区", None, True, 1.0), ("环翠区", None, True, 0.02)]
+
+
+def test_rule_period005_the_year_in_a_file_name_is_a_period(run) -> None:
+    """dim_period reads the year token of every loaded file's name (考核目标（2021版）.csv: 2021), which no target
+    row spells."""
+    df = run("SELECT period_type, period_start, period_end FROM dim_period WHERE period_text = '2021'")
+    assert [(r.period_type, r.period_start.date(), r.period_end.date()) for r in df.itertuples()] == [
+        ("year", D(2021, 1, 1), D(2021, 12, 31))]
