@@ -6,8 +6,10 @@
 - the snow roster of a year is the last one dated on or before 31 December (one dated 1 January is next year's);
 - video AI channels are those seen before 1 January of the next year (an event at 00:00:00 that day is next year's);
 - a year with nothing but closed cases (2024) still gets the roster and channels in force;
-- a bureau case 结案 without 结案时间 makes no year; fines and inspection rectifications sum to 0, not NULL; the
-  online rate is over the cases whose 网上运行 is known (1 of 1).
+- a bureau case 结案 without 结案时间 makes no year, one with 结案时间 back at 处置 is not closed; fines and
+  inspection rectifications sum to 0, not NULL; the online rate is over the cases whose 网上运行 is known (1 of 1);
+- compliant lab tests are 专业检测 and 达标; bilingual signs are 门头招牌 with a foreign script; a coastal
+  project's year is its 年度, else the year in its list's file name (before its completion date).
 
 Headers are the project's (tests/fixtures/exports.py and etl/specs/*.yaml); rows invented, values by hand.
 """
@@ -54,12 +56,32 @@ DCM = [
      "2022-03-01 20:00", "", "结案", "0"],  # 结案 without 结案时间: no year
     ["D3", "2024-01-30 09:00", "监督员上报", "乱堆杂物", "环翠楼", "区综合执法局", "2024-02-01 10:00",
      "2024-01-31 20:00", "2024-02-01 08:00", "结案", "0"],  # 2024 has closures only: still a year of the report
+    ["D4", "2022-03-05 09:00", "监督员上报", "乱堆杂物", "环翠楼", "区综合执法局", "2022-03-06 10:00",
+     "", "2022-03-06 08:00", "处置", "0"],  # a 结案时间, but the case is back at 处置: not closed
 ]
 PENALTY = [
     ["案号", "立案日期", "案由", "镇街", "罚款金额(元)", "网上运行"],
     ["P1", "2022-04-01", "擅自占道经营", "环翠楼", "", "是"],
     ["P2", "2022-04-02", "擅自占道经营", "环翠楼", "", ""],
 ]
+FUME = [
+    ["编号", "日期", "工作类型", "镇街", "店铺名称", "结果"],
+    ["F1", "2022-05-01", "专业检测", "环翠楼", "老王烧烤", "达标"],
+    ["F2", "2022-05-02", "专业检测", "环翠楼", "海鲜饭店", "超标"],  # a lab test, not compliant
+    ["F3", "2022-05-03", "审管联动现场勘查", "鲸园", "面馆", "达标"],  # 达标 on a survey: not a lab test
+]
+PERMITS = [
+    ["办件编号", "受理时间", "许可事项", "所属镇街", "设置地点", "许可期限", "是否现场勘验", "外文标识"],
+    ["X1", "2022-06-01", "门头招牌", "竹岛", "海滨路", "", "否", "英文"],  # a bilingual sign
+    ["X2", "2022-06-02", "临时占道", "竹岛", "统一路", "2022-06-02至2022-06-05", "是", "英文"],  # not a sign
+    ["X3", "2022-06-03", "门头招牌", "竹岛", "海滨路", "", "否", "无"],  # a sign in Chinese only
+]
+COASTAL = [  # the list's file name says 2022
+    ["项目编号", "项目名称", "项目类别", "所属镇街", "进展情况", "完成时间", "年度"],
+    ["H1", "金海湾岸线整治", "综合整治", "孙家疃街道", "已完成", "2023-05-01", ""],  # no 年度: the list's year
+    ["H2", "海水浴场改造", "投资建设", "环翠楼", "已完成", "2024-01-10", "2023年"],  # 年度 before all else
+    ["H3", "码头岸线修复", "综合整治", "环翠楼", "实施中", "", "2020-W01"],  # a week (from 30 December 2019), not
+]  # a year: the list's
 INSPECTIONS = [
     ["通知编号", "下发日期", "镇街", "问题数", "已整改数"],
     ["N1", "2022-07-01", "张村镇", "3", ""],
@@ -71,7 +93,9 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[int | None, s
     tmp = tmp_path_factory.mktemp("reportedges")
     files = [write_csv(tmp / "不精致问题台账.csv", REFINED), write_csv(tmp / "清雪力量台账.csv", ROSTER),
              write_csv(tmp / "视频AI告警.csv", VIDEO), write_csv(tmp / "cases.csv", DCM),
-             write_csv(tmp / "行政处罚.csv", PENALTY), write_csv(tmp / "村居巡查通知.csv", INSPECTIONS)]
+             write_csv(tmp / "行政处罚.csv", PENALTY), write_csv(tmp / "村居巡查通知.csv", INSPECTIONS),
+             write_csv(tmp / "油烟检测.csv", FUME), write_csv(tmp / "许可办件.csv", PERMITS),
+             write_csv(tmp / "海岸带综合整治修复项目清单2022.csv", COASTAL)]
     with query_runner(tmp / "wh" / "warehouse.duckdb", files) as run:
         df = run("SELECT year, key, value FROM mart_report")
     return {(None if y != y else int(y), k): v for y, k, v in df.itertuples(index=False, name=None)}
@@ -102,7 +126,16 @@ def test_report_edge005_channels_before_1_january(report) -> None:
 
 
 def test_report_edge006_closed_cases_fines_inspections(report) -> None:
-    assert report[(2022, "dcm.closed")] == 1  # D1; D2 has no 结案时间
+    assert report[(2022, "dcm.closed")] == 1  # D1; D2 has no 结案时间, D4 is not at 结案
     assert report[(2022, "penalty.fines_yuan")] == 0
     assert report[(2022, "penalty.online_rate")] == 1.0  # P1 of P1 (P2's 网上运行 unknown)
     assert report[(2022, "village.rectified_from_inspections")] == 0
+
+
+def test_report_edge007_lab_tests_signs_and_project_years(report) -> None:
+    assert [report[(2022, f"fume.{k}")] for k in ("lab_tests", "lab_tests_compliant", "site_surveys")] == [2, 1, 1]
+    assert (report[(2022, "permits.bilingual_signs")], report[(2022, "permits.temp_occupation")]) == (1, 1)
+    assert [report[(y, "coastal.projects")] for y in (2022, 2023)] == [2, 1]  # H1, H3 by their list; H2 by 年度
+    assert [report[(y, "coastal.projects_done")] for y in (2022, 2023)] == [1, 1]
+    assert (2024, "coastal.projects") not in report  # H2's completion year
+    assert (2019, "coastal.projects") not in report  # H3's week's Monday

@@ -61,8 +61,11 @@ SPELLINGS = [
     ("2023W1", "week", D(2023, 1, 2), D(2023, 1, 8)),
     ("2020-W53", "week", D(2020, 12, 28), D(2021, 1, 3)),
     (" 2022 年 3 月 ", "month", D(2022, 3, 1), D(2022, 3, 31)),
+    ("20223季度", "quarter", D(2022, 7, 1), D(2022, 9, 30)),  # the quarter's digit right after the year
+    ("0001", "year", D(1, 1, 1), D(1, 12, 31)),  # the first year a date can have (there is no year 0)
 ]
-NOT_PERIODS = ["", "abc", "2022年13月", "2022-00", "202213", "2021-W53", "2023-W54", "2022年第五季度", "22-03", None]
+NOT_PERIODS = ["", "abc", "2022年13月", "2022-00", "202213", "2021-W53", "2023-W54", "2022年第五季度", "22-03",
+               "0000", "0000年", None]
 
 
 @pytest.mark.parametrize(("text", "kind", "start", "end"), SPELLINGS)
@@ -162,3 +165,26 @@ def test_cal006_day_grain_neighbours_and_month_range() -> None:
     assert cal.following("month", D(2023, 1, 31)) == (D(2023, 2, 1), D(2023, 2, 28))
     assert cal.following("year", D(2023, 12, 31)) == (D(2024, 1, 1), D(2024, 12, 31))
     assert cal.month_range(D(2024, 2, 10)) == (D(2024, 2, 1), D(2024, 2, 29))
+
+
+def test_cal007_week_ids_snow_season_edges_and_the_grain_error() -> None:
+    """week_id across the turn of the year (ISO), read back by parse; the snow season's first and last days
+    (15 November, 15 March) and the days just outside; an unknown grain's error names it."""
+    assert cal.week_id(D(2022, 12, 1)) == "2022-W48"
+    assert cal.week_id(D(2021, 1, 3)) == "2020-W53"  # a Sunday: the last day of 2020's week 53
+    assert cal.week_id(D(2024, 12, 30)) == "2025-W01"  # a Monday: week 1 of 2025 holds 1 January
+    assert cal.parse(cal.week_id(D(2024, 12, 30))) == cal.Period("week", D(2024, 12, 30), D(2025, 1, 5))
+    season = {d: cal.in_snow_season(d) for d in (D(2022, 11, 14), D(2022, 11, 15), D(2023, 1, 1), D(2023, 3, 15),
+                                                 D(2023, 3, 16), D(2023, 7, 1))}
+    assert list(season.values()) == [False, True, True, True, False, False]
+    with pytest.raises(ValueError, match=r"grain must be one of .* not 'fortnight'"):
+        cal.period_of("fortnight", D(2023, 5, 3))
+
+
+def test_cal008_sql_next_period_start_of_every_grain(con: duckdb.DuckDBPyConnection) -> None:
+    """cal_next: the first day after the period of each grain starting on a day (by hand)."""
+    starts = {"day": D(2023, 5, 3), "week": D(2023, 5, 1), "month": D(2023, 2, 1), "quarter": D(2023, 10, 1),
+              "half": D(2023, 7, 1), "year": D(2024, 1, 1)}
+    got = {g: con.execute("SELECT cal_next(?::DATE, ?)", [s, g]).fetchone()[0] for g, s in starts.items()}
+    assert got == {"day": D(2023, 5, 4), "week": D(2023, 5, 8), "month": D(2023, 3, 1), "quarter": D(2024, 1, 1),
+                   "half": D(2024, 1, 1), "year": D(2025, 1, 1)}

@@ -50,13 +50,21 @@ TARGETS = [
     ["dcm.on_time_due_rate", "环翠区", "年", "2023", "90%", "越高越好"],
     ["dcm.on_time_due_rate", "环翠区", "季度", "2023Q1", "97%", "越高越好"],
     ["dcm.on_time_due_rate", "环翠区", "月", "2023-02", "0.99", "越高越好"],
+    # scopes and values of mart_target: a count is never read as per cent; a rate of exactly 1 is 100%
+    ["dcm.filed", "威海市 环翠区", "年", "2023", "80", "越高越好"],  # the district, spaces ignored
+    ["dcm.filed", "环翠楼街道", "年", "2023", "12", "越高越好"],  # a town
+    ["dcm.filed", "某物业公司", "年", "2023", "5", "越高越好"],  # neither: no town, not the district
+    ["dcm.handle_rate", "环翠区", "年", "2023", "1", "越高越好"],
+    ["dcm.rework_rate", "环翠区", "年", "2023", "2", "越低越好"],  # 2 per cent
+    ["dcm.filed", "环翠区", "年", "明年", "70", "越高越好"],  # a period the calendar can't read: no target
 ]
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("calendar")
-    with query_runner(tmp / "wh" / "warehouse.duckdb", [write_csv(tmp / "目标.csv", TARGETS, "utf-8")]) as execute:
+    files = [write_csv(tmp / "考核目标（2021版）.csv", TARGETS, "utf-8")]
+    with query_runner(tmp / "wh" / "warehouse.duckdb", files) as execute:
         yield execute
 
 
@@ -84,3 +92,19 @@ def test_rule_period002_rates_in_per_cent_become_fractions(run) -> None:
 def test_rule_period003_shortest_covering_period_wins(run, start: dt.date, end: dt.date, expected: float) -> None:
     df = run(q.town_performance(Filters(start, end), min_due=1)).set_index("town_code")
     assert df.loc["371002001", "target_on_time_rate"] == pytest.approx(expected)
+
+
+def test_rule_period004_scope_and_value_of_each_target(run) -> None:
+    df = run("SELECT scope, town_code, is_district, target FROM mart_target "
+             "WHERE indicator IN ('dcm.filed', 'dcm.handle_rate', 'dcm.rework_rate') ORDER BY indicator, target DESC")
+    assert [tuple(None if v is None or v != v else v for v in r) for r in df.itertuples(index=False)] == [
+        ("威海市 环翠区", None, True, 80.0), ("环翠楼街道", "371002001", False, 12.0),
+        ("某物业公司", None, False, 5.0), ("环翠区", None, True, 1.0), ("环翠区", None, True, 0.02)]
+
+
+def test_rule_period005_the_year_in_a_file_name_is_a_period(run) -> None:
+    """dim_period reads the year token of every loaded file's name (考核目标（2021版）.csv: 2021), which no target
+    row spells."""
+    df = run("SELECT period_type, period_start, period_end FROM dim_period WHERE period_text = '2021'")
+    assert [(r.period_type, r.period_start.date(), r.period_end.date()) for r in df.itertuples()] == [
+        ("year", D(2021, 1, 1), D(2021, 12, 31))]

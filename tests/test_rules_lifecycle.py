@@ -42,6 +42,15 @@ ROWS += [
     # H2: stamps out of order (filed before reported, closed before handled): those hours are NULL
     ["H2", REPORTED, "12345", "暴露垃圾", "环翠楼", "2023-05-09 07:00:00", "2023-05-09 10:00:00", "区综合执法局",
      "2023-05-10 08:00:00", "2023-05-09 12:00:00", "2023-05-09 11:00:00", "结案"],
+    # V1: void (作废) though every stamp and a deadline are set: it reached nothing after 上报 and counts nowhere
+    ["V1", REPORTED, "12345", "暴露垃圾", "环翠楼", REPORTED, "2023-05-09 09:00:00", "区综合执法局",
+     "2023-05-10 08:00:00", "2023-05-09 10:00:00", "2023-05-09 11:00:00", "作废"],
+    # E1: every stamp at the same second as the report: every lifecycle interval is 0 h
+    ["E1", REPORTED, "12345", "暴露垃圾", "环翠楼", REPORTED, REPORTED, "区综合执法局", "2023-05-10 08:00:00",
+     REPORTED, REPORTED, "结案"],
+    # N1: closed without a 处置截止时间 (and the export has no 返工次数 / 延期次数 columns)
+    ["N1", REPORTED, "12345", "暴露垃圾", "环翠楼", REPORTED, "2023-05-09 09:00:00", "区综合执法局", "",
+     "2023-05-09 10:00:00", "2023-05-09 11:00:00", "结案"],
 ]
 
 
@@ -81,3 +90,23 @@ def test_rule_life003_hours_out_of_order_are_null(run) -> None:
     assert h.h_handle_to_close != h.h_handle_to_close  # NaN: closed before it was handled
     assert (h.h_file_to_dispatch, h.h_dispatch_to_handle, h.h_report_to_dispatch, h.h_dispatch_to_close,
             h.h_report_to_close) == (3.0, 2.0, 2.0, 1.0, 3.0)
+
+
+def test_rule_life005_void_with_stamps_and_closed_without_deadline(run) -> None:
+    """A void case with every stamp is not filed, reached nothing after 上报, is not due and not open; a case
+    closed without a deadline is not due and not on time (FALSE, not unknown); counts missing from the export
+    are 0."""
+    flags = ["is_filed", "reached_file", "reached_dispatch", "reached_handle", "reached_check", "reached_close",
+             "is_due_basis", "is_on_time", "is_open", "is_reworked"]
+    df = run("SELECT case_no, rework_count, extension_count, " + ", ".join(flags) +
+             " FROM mart_dcm_case WHERE case_no IN ('V1', 'N1') ORDER BY case_no DESC")
+    got = {r[0]: list(r[1:]) for r in df.itertuples(index=False)}
+    assert got == {"V1": [0, 0, False, False, False, False, False, False, False, False, False, False],
+                   "N1": [0, 0, True, True, True, True, True, True, False, False, False, False]}
+
+
+def test_rule_life006_every_stamp_equal_is_zero_hours(run) -> None:
+    h = run("SELECT * FROM mart_dcm_case WHERE case_no = 'E1'").iloc[0]
+    hours = ["h_report_to_file", "h_file_to_dispatch", "h_dispatch_to_handle", "h_handle_to_close",
+             "h_report_to_dispatch", "h_dispatch_to_close", "h_report_to_close"]
+    assert [h[c] for c in hours] == [0.0] * 7
