@@ -44,7 +44,9 @@ BUGS = (
         ("tests/test_rules_status_bands.py::test_rule_band005_town_colours",)),
     Bug("the 2023Q1 period spelling dropped", "warehouse/marts/10_calendar.sql", "|Q[1-4])')", ")')",
         ("tests/test_rules_calendar_targets.py::test_rule_period001_every_spelling_covers_its_dates",)),
-    Bug("town alias key no longer folds U+3000", "etl/sqlgen.py", "[\\\\s\\u3000\\u00a0]+", "[\\\\s\\u00a0]+",
+    # U+3000 is folded twice (kpi_key drops it; on a miss kpi_fold turns it into a space first), so the bug drops
+    # it from both: every "\u3000\u00a0" of the file becomes "\u00a0\u00a0" (lengths kept for translate)
+    Bug("town alias key no longer folds U+3000", "etl/sqlgen.py", "\\u3000\\u00a0", "\\u00a0\\u00a0",
         ("tests/test_boundaries_aliases.py::test_alias001_every_form_resolves_to_the_town",)),
     Bug("retry one by one after a failed group removed", "etl/load.py",
         "        if len(chunk) == 1:\n            _fail(con, chunk[0], batch, exc)\n            return\n",
