@@ -71,24 +71,25 @@ def town_label(name_zh: str, pinyin: str | None, lang: str | None) -> str:
 
 
 @cache
-def _value_labels() -> dict[tuple[str, str], tuple[str, str]]:
-    """(kind, value) → (English label, colour) from ``dashboard/value_labels.csv``: the reference values
-    (stages, channels, categories, machine types, construction kinds) the figures name and colour."""
+def _value_labels() -> dict[tuple[str, str], tuple[str, str, str]]:
+    """(kind, value) → (English label, colour, short English label) from ``dashboard/value_labels.csv``: the
+    reference values (stages, channels, categories, machine types, departments) the figures name and colour."""
     with resources.files("dashboard").joinpath("value_labels.csv").open(encoding="utf-8") as f:
-        return {(r["kind"], r["value"]): (r["en"], r["color"]) for r in csv.DictReader(f)}
+        return {(r["kind"], r["value"]): (r["en"], r["color"], r["short"] or r["en"]) for r in csv.DictReader(f)}
 
 
-def value_label(kind: str, value: object, lang: str | None = DEFAULT_LANG) -> str:
-    """A reference value as the UI shows it: itself in Chinese, its English label in English (itself if none)."""
+def value_label(kind: str, value: object, lang: str | None = DEFAULT_LANG, short: bool = False) -> str:
+    """A reference value as the UI shows it: itself in Chinese, its English label in English (itself if none);
+    ``short`` gives the short English label a chart axis has room for (the full one where none is set)."""
     text = str(value)
     if norm_lang(lang) != "en":
         return text
-    return _value_labels().get((kind, text), (text, ""))[0] or text
+    return _value_labels().get((kind, text), (text, "", text))[2 if short else 0] or text
 
 
 def value_color(kind: str, value: object, default: str) -> str:
     """A reference value's fixed colour (``default`` when it has none)."""
-    return _value_labels().get((kind, str(value)), ("", ""))[1] or default
+    return _value_labels().get((kind, str(value)), ("", "", ""))[1] or default
 
 
 def column_label(name: str, lang: str | None = DEFAULT_LANG) -> str:

@@ -68,7 +68,9 @@ def test_fig001_theme_template_fonts_and_town_colours() -> None:
     assert (theme.town_color(HLL), theme.town_color(JY), theme.town_color("371002001")) == (
         "#4c78a8", "#f58518", "#4c78a8")
     assert theme.town_label(HLL, "x", "en") == "Huancuilou" and theme.town_label(HLL, "x", "zh") == "环翠楼街道"
-    assert theme.town_label(None, "区环境卫生服务中心", "en") == "区环境卫生服务中心"
+    assert theme.town_label(None, "区环境卫生服务中心", "en") == "Sanitation Centre"  # its short label
+    assert theme.town_label(None, "区环境卫生服务中心", "zh") == "区环境卫生服务中心"
+    assert theme.town_label(None, "某某服务队", "en") == "某某服务队"  # no English label: its own name
     assert set(theme.STATUS_COLORS) == {"green", "amber", "red", "grey"}
 
 
@@ -131,6 +133,10 @@ def test_fig006_pareto_heatmap_channels() -> None:
     fig = fv.category_pareto(pareto)
     assert list(fig.data[0].y) == [2, 1] and fig.data[0].customdata[0][0] == "乱堆物堆料"
     assert list(fig.data[1].y) == [2 / 3, 1.0] and fig.data[1].yaxis == "y2"
+    assert list(fig.data[0].x) == ["乱堆物堆料", "占道经营"]
+    en = fv.category_pareto(pareto, lang="en")  # short English labels (none set: the full one); drill keeps the value
+    assert list(en.data[0].x) == ["Piled materials", "Trading on the road"]
+    assert en.data[0].customdata[1][0] == "占道经营"
     heat = pd.DataFrame({"area_key": [HLL, HLL, JY], "area_name": ["环翠楼街道", "环翠楼街道", "鲸园街道"],
                          "area_sort": [0, 0, 1], "category": ["市容环境", "街面秩序", "宣传广告"], "cases": [2, 1, 1]})
     hm = fv.town_category_heatmap(heat).data[0]

@@ -18,7 +18,7 @@ from importlib import resources
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard.i18n import t, value_color
+from dashboard.i18n import t, value_color, value_label
 from warehouse.rules import status as status_rule
 
 FONT_FAMILY = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
@@ -87,11 +87,12 @@ def item_color(item: str) -> str:
 
 
 def town_label(code: str | None, name: str | None, lang: str) -> str:
-    """A town's name in the language (pinyin in English); other units keep their own name."""
+    """A town's name in the language (pinyin in English); another unit (a district department) its own name, in
+    English its short label (``dashboard/value_labels.csv``) when it has one."""
     town = towns().get(code or "")
     if town is not None:
         return town.name if lang == "zh" else town.pinyin
-    return name or code or common("unknown", lang)
+    return value_label("department", name, lang, short=True) if name else code or common("unknown", lang)
 
 
 def tint(color: str, alpha: float) -> str:

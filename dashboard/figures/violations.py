@@ -65,7 +65,7 @@ def category_pareto(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     unit = common("cases", lang)
     folded = df["minor_category"].isna()
     n_other = df["categories"] if "categories" in df else pd.Series(0, index=df.index)
-    labels = [_l("others", lang).format(n=int(n)) if f else str(m)
+    labels = [_l("others", lang).format(n=int(n)) if f else value_label("minor_category", m, lang, short=True)
               for m, f, n in zip(df["minor_category"], folded, n_other, strict=True)]
     majors = ["" if f else value_label("major_category", m, lang) for m, f in zip(df["major_category"], folded,
                                                                                    strict=True)]
