@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 import dash
 
+UPDATE = "/_dash-update-component"
 LONG = "9" * 20_000
 # Query strings (without "?"), each sent to every page. Values are percent-encoded where a browser would.
 QUERIES: tuple[str, ...] = (
@@ -171,7 +172,7 @@ def routing_callback(app: dash.Dash) -> dict[str, Any]:
 
 
 def post(client: Any, payload: Any) -> Any:
-    return client.post("/_dash-update-component", data=json.dumps(payload), content_type="application/json")
+    return client.post(UPDATE, data=json.dumps(payload), content_type="application/json")
 
 
 def page_requests(app: dash.Dash) -> Iterator[tuple[str, dict[str, Any] | None, str]]:
