@@ -101,7 +101,6 @@ def install(app: dash.Dash) -> None:
     server = app.server
     server.config.update(
         COMPRESS_ALGORITHM=["br", "gzip"],
-        COMPRESS_ALGORITHM_STREAMING=["br", "deflate"],  # files sent in chunks (assets, vendor CSS)
         COMPRESS_BR_LEVEL=5,
         COMPRESS_LEVEL=6,
         COMPRESS_CACHE_BACKEND=AssetCache,
@@ -126,6 +125,15 @@ def install(app: dash.Dash) -> None:
         response.headers["Referrer-Policy"] = "same-origin"
         return response
 
-    # registered after the header hook, so it runs before it (Flask runs after_request hooks in reverse order):
-    # the headers are set on the compressed response
+    # Flask runs after_request hooks in reverse order of registration: _whole, then compression, then _headers
     flask_compress.Compress(server)
+
+    @server.after_request
+    def _whole(response: flask.Response) -> flask.Response:
+        """A file sent in chunks (``/assets/``, the vendor CSS) is read whole here, so that it is compressed (and,
+        when versioned, cached) like any other response, and its file is closed when the response is: Flask-Compress
+        compressing the chunks itself leaves the file open until the garbage collector finds it."""
+        if response.is_streamed and response.direct_passthrough and response.status_code == 200:
+            response.direct_passthrough = False
+            response.get_data()  # reads the file; Werkzeug closes it with the response
+        return response
