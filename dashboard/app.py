@@ -73,6 +73,7 @@ def register_pages(app: dash.Dash, services: Services) -> None:
             filters=spec.filters,
             title_key=spec.title,
             community=spec.community,
+            invalid_params=spec.invalid_params,
         )
         if spec.callbacks is not None:
             spec.callbacks(app, services)

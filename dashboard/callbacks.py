@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from typing import Any
+from urllib.parse import parse_qs
 
 import dash
 import dash_ag_grid as dag
@@ -109,15 +110,22 @@ def breadcrumb(state: ViewState, town_names: dict[str, str], page: dict[str, Any
     return crumbs
 
 
-def range_note(state: ViewState, with_range: bool = True) -> str | None:
+def range_note(state: ViewState, with_range: bool = True, page_invalid: tuple[str, ...] = ()) -> str | None:
     """The visible note when the URL's range was reversed (it is read end → start, never silently; on pages
-    with the range filter) and when a URL parameter's value was unusable (dropped for its default)."""
+    with the range filter) and when a URL parameter's value was unusable (dropped for its default): the shell's
+    own, then the page's (``PageSpec.invalid_params``)."""
     notes = []
     if state.reversed and with_range:
         notes.append(t("filter.reversed", state.lang, start=state.start, end=state.end))
-    if state.invalid:
-        notes.append(t("filter.invalid", state.lang, names=", ".join(state.invalid)))
+    if state.invalid or page_invalid:
+        notes.append(t("filter.invalid", state.lang, names=", ".join((*state.invalid, *page_invalid))))
     return " · ".join(notes) or None
+
+
+def page_invalid(page: dict[str, Any], search: str | None) -> tuple[str, ...]:
+    """The page's own URL parameters with an unusable value (its ``PageSpec.invalid_params``)."""
+    check = page.get("invalid_params")
+    return check(parse_qs((search or "").lstrip("?"))) if check else ()
 
 
 def tab_title(page: dict[str, Any], lang: str) -> str:
@@ -219,7 +227,7 @@ def register(app: dash.Dash, services: Services) -> None:
             "range" not in shown,
             "towns" not in shown,
             {} if shown else {"display": "none"},  # nothing to reset on a page without the shell's filters
-            range_note(state, "range" in shown),
+            range_note(state, "range" in shown, page_invalid(page, search)),
             tab_title(page, lang),
         )
 

@@ -109,6 +109,8 @@ class PageSpec:
     callbacks: Callable[[Any, Services], None] | None = None  # (dash app, services)
     title: str | None = None  # i18n key of the browser tab's title; default: the navigation label
     skeleton: Callable[[], Any] | None = None  # the components its callbacks name, for the validation layout
+    # its own URL parameters whose value it cannot use (``?period=9999-12-31``): the shell names them in its note
+    invalid_params: Callable[[dict[str, Any]], tuple[str, ...]] | None = None
     filters: tuple[str, ...] = ("range", "towns")  # the shell's filters that apply to the page (others are hidden)
     community: bool = False  # every query of the page applies ``Filters.community`` (it drills to communities)
     chrome: bool = True  # False: the shell's header, navigation and filter bar are hidden (the wall screen)

@@ -203,3 +203,22 @@ def test_shost012_weeks_off_the_calendar_are_not_weeks(week: str) -> None:
     with pytest.raises(ValueError, match="not an ISO week"):
         week_span(week)
 
+
+
+@pytest.mark.parametrize(
+    ("path", "search", "note"),
+    [
+        ("/rankings", "?period=9999-12-31", "网址中这些参数的值无法识别，已改用默认值：period"),
+        ("/rankings", "?grain=century&mode=x&w=1,2&year=%C2%B2",
+         "网址中这些参数的值无法识别，已改用默认值：year, grain, mode, w"),
+        ("/rankings", "?grain=week&period=2023-03-01&mode=points", None),
+        ("/dispatch", "?week=9999-W52", "网址中这些参数的值无法识别，已改用默认值：week"),
+        ("/dispatch", "?week=2022-W48", None),
+        ("/violations", "?week=9999-W52&period=x", None),  # another page's parameters are not this page's business
+    ],
+)
+def test_shost013_a_pages_own_bad_parameters_are_named_too(app: dash.Dash, path: str, search: str,
+                                                           note: str | None) -> None:
+    labels = next(cb for cb in hw.server_callbacks(app) if "range-note.children" in cb["output"])
+    response = hw.post(app.server.test_client(), hw.body(labels, {}, search=search, pathname=path))
+    assert json.loads(response.data)["response"]["range-note"]["children"] == note

@@ -199,6 +199,19 @@ def skeleton() -> html.Div:
     ], hidden=True)
 
 
+def invalid_params(params: dict[str, Any]) -> tuple[str, ...]:
+    """``("week",)`` when the URL's week is not an ISO week within the calendar (the shell's note names it)."""
+    text = first_param(params.get("week"))
+    if text is None:
+        return ()
+    try:
+        week_span(text)
+    except ValueError:
+        return ("week",)
+    return ()
+
+
 PAGE = PageSpec(
-    path="/dispatch", nav="nav.dispatch", order=6, body=body, callbacks=callbacks, skeleton=skeleton, filters=()
+    path="/dispatch", nav="nav.dispatch", order=6, body=body, callbacks=callbacks, skeleton=skeleton, filters=(),
+    invalid_params=invalid_params,
 )

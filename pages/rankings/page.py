@@ -321,5 +321,6 @@ def skeleton() -> html.Div:
 
 
 PAGE = PageSpec(
-    path="/rankings", nav="nav.rankings", order=5, body=body, callbacks=callbacks, skeleton=skeleton, filters=("towns",)
+    path="/rankings", nav="nav.rankings", order=5, body=body, callbacks=callbacks, skeleton=skeleton,
+    filters=("towns",), invalid_params=RankView.invalid,
 )

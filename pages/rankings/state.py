@@ -46,6 +46,15 @@ class RankView:
                 weights = ws
         return cls(grain if grain in GRAIN_ORDER else "month", period, mode if mode in MODES else "ratio", weights)
 
+    @staticmethod
+    def invalid(params: dict[str, Any]) -> tuple[str, ...]:
+        """The page's parameters present with a value ``from_params`` could not use (the shell's note names them)."""
+        view = RankView.from_params(params)
+        text = {key: first_param(params.get(key)) for key in OWN_PARAMS}
+        ok = {"grain": view.grain == text["grain"], "period": view.period is not None,
+              "mode": view.mode == text["mode"], "w": bool(view.weights)}
+        return tuple(key for key in OWN_PARAMS if text[key] is not None and not ok[key])
+
     @classmethod
     def from_search(cls, search: str | None) -> RankView:
         return cls.from_params(parse_qs((search or "").lstrip("?")))
