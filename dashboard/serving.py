@@ -31,6 +31,7 @@ LONG_CACHE = "public, max-age=31536000, immutable"
 NO_CACHE = "no-cache"
 KIOSK_PATHS = ("/wall",)  # may be framed by a same-origin page (a splice of several wall screens)
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
+WHOLE_PREFIXES = ("/assets/", "/_kpi/")  # the app's own stylesheets and scripts: read whole, then compressed
 ASSET_CACHE_ENTRIES = 64  # (file, algorithm) pairs: the app's bundles and assets are a few dozen files
 
 # 'unsafe-inline' for styles only: React and plotly set style attributes and inject <style> elements.
@@ -101,6 +102,8 @@ def install(app: dash.Dash) -> None:
     server = app.server
     server.config.update(
         COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_STREAMS=False,  # other files sent in chunks (downloads) go as they are: compressing the chunks
+        # leaves their files open until the garbage collector finds them
         COMPRESS_BR_LEVEL=5,
         COMPRESS_LEVEL=6,
         COMPRESS_CACHE_BACKEND=AssetCache,
@@ -133,7 +136,8 @@ def install(app: dash.Dash) -> None:
         """A file sent in chunks (``/assets/``, the vendor CSS) is read whole here, so that it is compressed (and,
         when versioned, cached) like any other response, and its file is closed when the response is: Flask-Compress
         compressing the chunks itself leaves the file open until the garbage collector finds it."""
-        if response.is_streamed and response.direct_passthrough and response.status_code == 200:
+        small_file = flask.request.path.startswith(WHOLE_PREFIXES)  # not a download of unknown size
+        if small_file and response.is_streamed and response.direct_passthrough and response.status_code == 200:
             response.direct_passthrough = False
             response.get_data()  # reads the file; Werkzeug closes it with the response
         return response
