@@ -101,12 +101,12 @@ def test_dd003_size_is_bounded_before_decoding_and_zip_bombs_are_refused_unopene
     assert uploads.decode(_url(b"x" * limit), limit) == b"x" * limit  # the limit itself is accepted
     with pytest.raises(uploads.Refused) as err:  # one byte more: refused
         uploads.decode(_url(b"x" * (limit + 1)), limit)
-    assert err.value.en == "file too large (3.0 MB, limit 3 MB)"
+    assert err.value.en == "file too large (3.1 MB, limit 3 MB)"
     big = _url(b"x" * (limit + 4))  # 4 bytes over: refused from the length of the base64 alone, never decoded
     monkeypatch.setattr(uploads.base64, "b64decode", lambda *a, **k: pytest.fail("decoded"))
     with pytest.raises(uploads.Refused) as err:
         uploads.decode(big, limit)
-    assert err.value.en == "file too large (3.0 MB, limit 3 MB)"
+    assert err.value.en == "file too large (3.1 MB, limit 3 MB)"
     monkeypatch.undo()
     with pytest.raises(uploads.Refused):
         uploads.decode("data:text/csv;base64,@@@@", limit)
@@ -152,7 +152,7 @@ def test_dd005_a_saved_mapping_loads_an_unknown_layout_with_exact_counts(wh: Pat
     up = uploads.store(spool, "镇街自制日志.csv", _csv_bytes(renamed), "clerk")
     [before] = preview(wh, up, "en")
     assert before["source"] is None and "headers match no known export" in before["problems"][0]
-    queue = jobs.JobQueue(wh)
+    queue = jobs.JobQueue(wh, autostart=False)
     failed = _run(queue, queue.submit([up.id], "clerk"))
     assert [(t["status"], t["rows_loaded"]) for t in failed.tables] == [("failed", 0)]
     assert _facts(wh) == 5
@@ -200,7 +200,7 @@ def test_dd007_jobs_run_in_order_one_at_a_time_and_report_progress(wh: Path) -> 
     spool = spool_dir(wh)
     a = uploads.store(spool, "a.csv", _csv_bytes(good_log(2, "QA")), "clerk")
     b = uploads.store(spool, "b.csv", _csv_bytes(good_log(3, "QB")), "clerk")
-    queue = jobs.JobQueue(wh)
+    queue = jobs.JobQueue(wh, autostart=False)
     first = queue.submit([a.id, b.id], "clerk")
     second = queue.submit([b.id], "boss")
     assert (queue.get(first.id).state, queue.get(first.id).files_total) == ("queued", 2)
@@ -222,7 +222,7 @@ def test_dd007_jobs_run_in_order_one_at_a_time_and_report_progress(wh: Path) -> 
 def test_dd008_a_job_left_running_by_a_dead_worker_is_failed_and_nothing_was_published(wh: Path) -> None:
     spool = spool_dir(wh)
     up = uploads.store(spool, "a.csv", _csv_bytes(good_log(2, "DW")), "clerk")
-    queue = jobs.JobQueue(wh)
+    queue = jobs.JobQueue(wh, autostart=False)
     job = queue.submit([up.id], "clerk")
     path = spool / "jobs" / f"{job.id}.json"
     path.write_text(json.dumps({**json.loads(path.read_text()), "state": "running"}))  # killed mid-load
@@ -241,7 +241,7 @@ def test_dd009_the_load_log_names_uploads_by_their_label_and_sender(wh: Path) ->
     rows = good_log(4, "LL")
     rows[2][3] = "-1"  # a negative count: one reject
     up = uploads.store(spool, "四月.csv", _csv_bytes(rows), "王科长")
-    queue = jobs.JobQueue(wh)
+    queue = jobs.JobQueue(wh, autostart=False)
     _run(queue, queue.submit([up.id], "王科长"))
     w = Warehouse(wh)
     _fresh, log, note = page.tables(w, "zh")
@@ -259,7 +259,7 @@ def test_dd010_rejects_are_paged_from_the_server_and_bad_requests_are_bounded(
     rows = [LOG_HEADER, *[[f"RJ-{i:04d}", "2022-06-01", "不存在镇", "1", "1", "1"] for i in range(250)],
             ["RJ-OK", "2022-06-01", "竹岛", "1", "1", "1"]]
     up = uploads.store(spool_dir(wh), "多拒.csv", _csv_bytes(rows), "clerk")
-    queue = jobs.JobQueue(wh)
+    queue = jobs.JobQueue(wh, autostart=False)
     _run(queue, queue.submit([up.id], "clerk"))
     w = Warehouse(wh)
     block = page.rejects_page(w, {"startRow": 100, "endRow": 200}, "zh")

@@ -77,11 +77,12 @@ def table_row(t: TableResult, label: str) -> dict[str, object]:
 class JobQueue:
     """The load queue of one warehouse; ``start()`` runs this process's worker thread."""
 
-    def __init__(self, warehouse: Path, on_finish: Callable[[Job], None] | None = None) -> None:
+    def __init__(self, warehouse: Path, on_finish: Callable[[Job], None] | None = None, autostart: bool = True) -> None:
         self.warehouse = Path(warehouse).absolute()
         self.spool = spool_dir(self.warehouse)
         self.folder = self.spool / "jobs"
         self.on_finish = on_finish  # e.g. the audit log
+        self.autostart = autostart  # False: jobs run only when ``run_pending`` is called (tests, scripts)
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
@@ -97,8 +98,9 @@ class JobQueue:
         job = Job(uuid.uuid4().hex, [u.id for u in chosen], [u.label for u in chosen], str(actor), _now(),
                   time.time_ns(), files_total=len(chosen))
         self._save(job)
-        self.start()
-        self._wake.set()
+        if self.autostart:
+            self.start()
+            self._wake.set()
         return job
 
     def get(self, job_id: object) -> Job | None:

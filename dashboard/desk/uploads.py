@@ -14,6 +14,7 @@ import binascii
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 import re
 import uuid
@@ -93,7 +94,8 @@ def decode(contents: object, max_bytes: int = MAX_UPLOAD_BYTES) -> bytes:
 
 
 def _too_large(size: int, limit: int) -> Refused:
-    return Refused.because("desk.too_large", mb=f"{size / (1 << 20):.1f}", limit=limit >> 20)
+    shown_mb = math.ceil(size * 10 / (1 << 20)) / 10  # rounded up: one byte over 50 MB never reads "50.0 MB"
+    return Refused.because("desk.too_large", mb=f"{shown_mb:.1f}", limit=f"{limit / (1 << 20):g}")
 
 
 def check_content(data: bytes, suffix: str, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
