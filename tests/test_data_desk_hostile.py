@@ -82,8 +82,8 @@ def test_ddh004_what_loads_previews_the_rows_the_command_line_loads(run: dict) -
 
 
 def test_ddh005_uploads_are_stored_under_generated_names_only(run: dict) -> None:
-    named = re.compile(r"[0-9a-f]{32}\.(csv|txt|tsv|xlsx|xlsm|xls|json)")
-    assert len(run["spool"]) == 120 and all(named.fullmatch(n) for n in run["spool"])  # 60 uploads kept
+    named = re.compile(r"[0-9a-f]{32}\.(csv|txt|tsv|xlsx|xlsm|xls|json|preview\.en\.json)")
+    assert len(run["spool"]) == 180 and all(named.fullmatch(n) for n in run["spool"])  # 60 uploads kept
     traversal = next(c for c in run["cases"] if c["name"] == "control_name")["files"][0]
     assert traversal["name"] == "台账\n\x1b[31m红.csv" and traversal["reports"][0]["would_load"] == 3
 

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 MAX_UPLOAD_BYTES = int(float(os.environ.get("KPI_UPLOAD_MAX_MB", "50")) * (1 << 20))  # per file
+MAX_DROP_FILES = 50  # files of one drop the page previews and loads together
 MAX_DROP_BYTES = int(float(os.environ.get("KPI_UPLOAD_DROP_MB", "100")) * (1 << 20))  # all files of one drop
 
 

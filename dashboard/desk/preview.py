@@ -3,6 +3,8 @@ the warehouse's saved mappings, plus the file's header cells for mapping an unkn
 
 from __future__ import annotations
 
+import json
+import os
 import tempfile
 from pathlib import Path
 
@@ -20,6 +22,22 @@ def preview(warehouse: Path, upload: Upload, lang: str = "zh") -> list[dict[str,
     with using_mappings(mappings_file(warehouse)):
         reports = sniff_file(upload.path, None, lang)
     return [{**r, "file": upload.label, "upload": upload.id} for r in reports]
+
+
+def kept_preview(warehouse: Path, upload: Upload, lang: str = "zh", again: bool = False) -> list[dict[str, object]]:
+    """The preview kept beside the upload in the spool (computed on first use, or ``again`` after a mapping is
+    saved): the browser holds only upload ids, never reports it could alter."""
+    path = upload.path.with_name(f"{upload.id}.preview.{'en' if lang == 'en' else 'zh'}.json")
+    if not again:
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+    reports = preview(warehouse, upload, lang)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_text(json.dumps(reports, ensure_ascii=False, default=str), encoding="utf-8")
+    os.replace(temp, path)
+    return reports
 
 
 def loadable(report: dict[str, object]) -> bool:

@@ -15,13 +15,15 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, dcc, html, no_update
 
+from dashboard import callback_guard
 from dashboard.components import page_header
 from dashboard.data import DataUnavailable, Warehouse
 from dashboard.desk import audit, mappings, uploads
-from dashboard.desk.config import MAX_DROP_BYTES, MAX_UPLOAD_BYTES, max_request_bytes, spool_dir
+from dashboard.desk.config import MAX_DROP_BYTES, MAX_DROP_FILES, MAX_UPLOAD_BYTES, max_request_bytes, spool_dir
 from dashboard.desk.jobs import Job, JobQueue
-from dashboard.desk.preview import file_headers, loadable, preview
-from dashboard.i18n import source_label, t
+from dashboard.desk.preview import file_headers, kept_preview, loadable
+from dashboard.desk.uploads import Upload
+from dashboard.i18n import norm_lang, source_label, t
 from dashboard.pagekit import warehouse_problem
 from dashboard.services import Services
 from dashboard.state import ViewState
@@ -130,42 +132,54 @@ def skeleton() -> html.Div:
 def stores(lang: str) -> list[Any]:
     """The page's state in the browser: language, uploads and their reports, the job, the poll."""
     return [dcc.Store(id="dd-lang", data=lang), dcc.Store(id="dd-uploads", data=[]),
-            dcc.Store(id="dd-reports", data={}), dcc.Store(id="dd-job", data=None), dcc.Store(id="dd-done", data=None),
+            dcc.Store(id="dd-reports", data=None), dcc.Store(id="dd-job", data=None), dcc.Store(id="dd-done", data=None),
             dcc.Interval(id="dd-poll", interval=POLL_MS, disabled=True)]
 
 
 # --- what the callbacks do (plain functions, tested without a browser) ----------------------------------------
 
 
-def receive_drop(wh_path: Any, contents: Any, names: Any, lang: str, actor: str
-                 ) -> tuple[list[dict[str, str]], dict[str, list[dict[str, Any]]], list[Any]]:
-    """Store and preview each file of a drop: (accepted uploads, their reports, refusal notes)."""
+def receive_drop(wh_path: Any, contents: Any, names: Any, lang: str, actor: str) -> tuple[list[str], list[Any]]:
+    """Store and preview each file of a drop: (the ids of the uploads kept, refusal notes)."""
     contents = contents if isinstance(contents, list) else [contents]
     names = names if isinstance(names, list) else [names] * len(contents)
     spool = spool_dir(wh_path)
-    accepted: list[dict[str, str]] = []
-    reports: dict[str, list[dict[str, Any]]] = {}
+    accepted: list[str] = []
     refused: list[Any] = []
+    if len(contents) > MAX_DROP_FILES:
+        return [], [parts.refused_card("…", t("data.upload.too_many_files", lang, n=len(contents),
+                                              limit=MAX_DROP_FILES), lang)]
     total = sum(len(c) * 3 // 4 for c in contents if isinstance(c, str))
     if total > MAX_DROP_BYTES:
-        return [], {}, [parts.refused_card("…", t("data.upload.too_many", lang, mb=total >> 20,
-                                                  limit=MAX_DROP_BYTES >> 20), lang)]
+        return [], [parts.refused_card("…", t("data.upload.too_many", lang, mb=total >> 20,
+                                              limit=MAX_DROP_BYTES >> 20), lang)]
     for content, name in zip(contents, names, strict=False):
         try:
             upload = uploads.receive(spool, name, content, actor)
         except LoadError as exc:
             refused.append(parts.refused_card(uploads.label_of(name), exc.en if lang == "en" else exc.zh, lang))
             continue
-        accepted.append({"id": upload.id, "label": upload.label})
-        reports[upload.id] = preview(wh_path, upload, lang)
+        accepted.append(upload.id)
+        kept_preview(wh_path, upload, lang)
         audit.record(actor, "data.upload", {"upload": upload.id, "file": upload.label, "bytes": upload.size,
                                             "sha256": upload.sha256})
-    return accepted, reports, refused
+    return accepted, refused
 
 
-def loadable_ids(reports: dict[str, list[dict[str, Any]]]) -> list[str]:
+def kept(wh_path: Any, ids: Any) -> list[Upload]:
+    """The stored uploads among ids sent by the browser (anything else is ignored)."""
+    spool = spool_dir(wh_path)
+    found = [uploads.get(spool, i) for i in (ids if isinstance(ids, list) else [])[:MAX_DROP_FILES]]
+    return [u for u in found if u is not None]
+
+
+def previews(wh_path: Any, ids: Any, lang: str) -> list[tuple[Upload, list[dict[str, Any]]]]:
+    return [(u, kept_preview(wh_path, u, lang)) for u in kept(wh_path, ids)]
+
+
+def loadable_ids(shown: list[tuple[Upload, list[dict[str, Any]]]]) -> list[str]:
     """Uploads with at least one table the loader recognises."""
-    return [u for u, rs in reports.items() if any(loadable(r) for r in rs)]
+    return [u.id for u, reports in shown if any(loadable(r) for r in reports)]
 
 
 def prefill(spec_name: str, headers: list[str]) -> dict[str, str]:
@@ -181,75 +195,89 @@ def job_outputs(job: Job | None, lang: str) -> tuple[int, str, str, Any, bool, s
     return pct, label, color, view, finished, (job.id if job is not None and job.finished else None)
 
 
+def _lang(value: Any) -> str:
+    return norm_lang(value if isinstance(value, str) else None)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def callbacks(app: dash.Dash, services: Services) -> None:
+    """The desk's callbacks; every value from the browser is checked (junk is ignored, never a 500)."""
     _BOUND["services"] = services
     _BOUND["queue"] = JobQueue(services.warehouse.path, on_finish=audit.job_finished)
     if not app.server.config.get("MAX_CONTENT_LENGTH"):
         app.server.config["MAX_CONTENT_LENGTH"] = max_request_bytes()  # a drop's size bounds the request
+    callback_guard.allow_large_body("dd-uploads.data", max_request_bytes())  # only the drop callback's
     wh = services.warehouse
 
-    @app.callback(Output("dd-uploads", "data"), Output("dd-reports", "data"), Output("dd-refused", "children"),
+    @app.callback(Output("dd-uploads", "data"), Output("dd-refused", "children"),
                   Input("dd-upload", "contents"), State("dd-upload", "filename"), State("dd-lang", "data"),
                   prevent_initial_call=True)
     def _drop(contents, names, lang):
         if not contents:
-            return no_update, no_update, no_update
-        accepted, reports, refused = receive_drop(wh.path, contents, names, lang, audit.actor())
-        return accepted, reports, refused
+            return no_update, no_update
+        return receive_drop(wh.path, contents, names, _lang(lang), audit.actor())
 
     @app.callback(Output("dd-preview", "children"), Output("dd-load", "disabled"), Output("dd-load", "children"),
                   Output("dd-map", "hidden"), Output("dd-map-file", "options"), Output("dd-map-file", "value"),
-                  Input("dd-reports", "data"), State("dd-uploads", "data"), State("dd-lang", "data"),
+                  Input("dd-uploads", "data"), Input("dd-reports", "data"), State("dd-lang", "data"),
                   prevent_initial_call=True)
-    def _show(reports, accepted, lang):
-        reports = reports or {}
-        cards = [parts.preview_card(r, lang) for u in accepted or [] for r in reports.get(u["id"], [])]
-        ready = loadable_ids(reports)
-        unknown = [u for u in accepted or [] if any(not loadable(r) for r in reports.get(u["id"], []))]
-        options = [{"label": u["label"], "value": u["id"]} for u in unknown]
+    def _show(ids, _again, lang):
+        lang = _lang(lang)
+        shown = previews(wh.path, ids, lang)
+        cards = [parts.preview_card(r, lang) for _u, reports in shown for r in reports]
+        ready = loadable_ids(shown)
+        unknown = [u for u, reports in shown if any(not loadable(r) for r in reports)]
+        options = [{"label": u.label, "value": u.id} for u in unknown]
         text = t("data.load.n", lang, n=len(ready)) if ready else t("data.load.nothing", lang)
         return cards, not ready, text, not unknown, options, options[0]["value"] if options else None
 
     @app.callback(Output("dd-map-fields", "children"), Input("dd-map-source", "value"), Input("dd-map-file", "value"),
                   State("dd-lang", "data"), prevent_initial_call=True)
     def _fields(source, upload_id, lang):
+        lang = _lang(lang)
         upload = uploads.get(spool_dir(wh.path), upload_id)
-        if not source or source not in SOURCES_BY_NAME or upload is None:
+        if not isinstance(source, str) or source not in SOURCES_BY_NAME or upload is None:
             return html.Div(t("data.map.pick", lang), className="small text-muted")
         headers = file_headers(upload)
         if not headers:
             return dbc.Alert(t("data.map.no_headers", lang), color="warning")
         return parts.mapping_fields(SOURCES_BY_NAME[source], headers, lang, prefill(source, headers))
 
-    @app.callback(Output("dd-map-msg", "children"), Output("dd-reports", "data", allow_duplicate=True),
+    @app.callback(Output("dd-map-msg", "children"), Output("dd-reports", "data"),
                   Input("dd-map-save", "n_clicks"), State("dd-map-file", "value"), State("dd-map-source", "value"),
                   State("dd-map-label", "value"), State({"type": "dd-map-col", "field": ALL}, "value"),
-                  State({"type": "dd-map-col", "field": ALL}, "id"), State("dd-reports", "data"),
-                  State("dd-lang", "data"), prevent_initial_call=True)
-    def _save(n, upload_id, source, label, values, ids, reports, lang):
+                  State({"type": "dd-map-col", "field": ALL}, "id"), State("dd-lang", "data"),
+                  prevent_initial_call=True)
+    def _save(n, upload_id, source, label, values, ids, lang):
+        lang = _lang(lang)
         if not n:
             return no_update, no_update
         upload = uploads.get(spool_dir(wh.path), upload_id)
         if upload is None:
             return dbc.Alert(t("data.map.pick", lang), color="warning"), no_update
-        chosen = {i["field"]: v for i, v in zip(ids or [], values or [], strict=False) if v}
+        pairs = zip(ids if isinstance(ids, list) else [], values if isinstance(values, list) else [], strict=False)
+        chosen = {i["field"]: v for i, v in pairs if isinstance(i, dict) and isinstance(i.get("field"), str)
+                  and isinstance(v, str) and v}
         actor = audit.actor()
         try:
-            saved = mappings.save(wh.path, source, chosen, actor, label or "")
+            saved = mappings.save(wh.path, _text(source), chosen, actor, _text(label))
         except LoadError as exc:
             return dbc.Alert(exc.en if lang == "en" else exc.zh, color="danger", className="dd-map-error"), no_update
         audit.record(actor, "data.mapping", {"name": saved["name"], "source": saved["source"],
                                              "columns": saved["columns"]})
-        reports = dict(reports or {})
-        reports[upload.id] = preview(wh.path, upload, lang)
-        return dbc.Alert(t("data.map.saved", lang, name=saved["name"]), color="success", className="dd-map-ok"), reports
+        kept_preview(wh.path, upload, lang, again=True)
+        return (dbc.Alert(t("data.map.saved", lang, name=saved["name"]), color="success", className="dd-map-ok"),
+                saved["name"])
 
     @app.callback(Output("dd-job", "data"), Output("dd-poll", "disabled"),
                   Output("dd-load", "disabled", allow_duplicate=True), Input("dd-load", "n_clicks"),
-                  State("dd-reports", "data"), prevent_initial_call=True)
-    def _load(n, reports):
+                  State("dd-uploads", "data"), State("dd-lang", "data"), prevent_initial_call=True)
+    def _load(n, ids, lang):
         queue = _queue()
-        ready = loadable_ids(reports or {})
+        ready = loadable_ids(previews(wh.path, ids, _lang(lang)))
         if not n or not ready or queue is None:
             return no_update, no_update, no_update
         job = queue.submit(ready, audit.actor())
@@ -265,14 +293,14 @@ def callbacks(app: dash.Dash, services: Services) -> None:
         if not job_id or queue is None:
             return no_update, no_update, no_update, no_update, True, no_update
         queue.start()  # a job queued by a process that has gone is run by this one
-        return job_outputs(queue.get(job_id), lang)
+        return job_outputs(queue.get(job_id), _lang(lang))
 
     @app.callback(Output("dd-fresh", "children"), Output("dd-log", "rowData"), Output("dd-rej-note", "children"),
                   Input("dd-done", "data"), Input("gen-store", "data"), State("dd-lang", "data"),
                   prevent_initial_call=True)
     def _refresh(_done, _gen, lang):
         try:
-            fresh, log, note = tables(wh, lang)
+            fresh, log, note = tables(wh, _lang(lang))
         except DataUnavailable:
             return no_update, no_update, no_update
         return fresh, log, note
@@ -280,15 +308,16 @@ def callbacks(app: dash.Dash, services: Services) -> None:
     @app.callback(Output("dd-rejects", "getRowsResponse"), Input("dd-rejects", "getRowsRequest"),
                   State("dd-lang", "data"), prevent_initial_call=True)
     def _rejects(request, lang):
-        return rejects_page(wh, request, lang)
+        return rejects_page(wh, request, _lang(lang))
 
 
 def rejects_page(wh: Warehouse, request: Any, lang: str) -> dict[str, Any]:
     """One block of the rejects browser: rows ``startRow``…``endRow`` (bounded) and the total."""
+    request = request if isinstance(request, dict) else {}
     try:
-        start = max(0, int((request or {}).get("startRow", 0)))
-        end = int((request or {}).get("endRow", start + parts.REJECTS_BLOCK))
-    except (TypeError, ValueError):
+        start = max(0, int(request.get("startRow", 0)))
+        end = int(request.get("endRow", start + parts.REJECTS_BLOCK))
+    except (TypeError, ValueError, OverflowError):
         start, end = 0, parts.REJECTS_BLOCK
     size = min(max(end - start, 1), 10 * parts.REJECTS_BLOCK)
     try:

@@ -17,7 +17,9 @@ from tests.fixtures.exports import write_csv
 from tests.hostile.corpus import good_log
 from tests.hostile.harness import base_warehouse
 
-pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")]
+# Flask-Compress leaves the static files it streams unclosed (a ResourceWarning when they are collected): not ours
+pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning"),
+              pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
 
 
 def _wait(cond: Any, timeout: float = 30.0) -> Any:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from dashboard.desk.config import MAX_UPLOAD_BYTES, spool_dir
 from dashboard.desk.jobs import JobQueue
-from pages.data.page import receive_drop
+from pages.data.page import previews, receive_drop
 from tests.hostile.corpus import write_corpus
 from tests.hostile.harness import _fact_rows, base_warehouse
 
@@ -52,8 +52,9 @@ def run(root: Path) -> dict[str, object]:
         accepted_ids: list[str] = []
         for name, data in upload_inputs(built):
             url = "data:application/octet-stream;base64," + base64.b64encode(data).decode()
-            accepted, reports, refused = receive_drop(warehouse, [url], [name], "en", "hostile")
-            accepted_ids += [a["id"] for a in accepted]
+            accepted, refused = receive_drop(warehouse, [url], [name], "en", "hostile")
+            accepted_ids += accepted
+            reports = {u.id: r for u, r in previews(warehouse, accepted, "en")}
             entry["files"].append({  # type: ignore[union-attr]
                 "name": name,
                 "refused": [str(r.children[1].children) for r in refused],
