@@ -13,7 +13,7 @@ import pytest
 
 from dashboard import callback_guard
 from dashboard.app import create_app
-from dashboard.desk.config import spool_dir
+from dashboard.desk.config import max_request_bytes, spool_dir
 from pages.data import page
 from tests import hostile_web as hw
 from tests.fixtures.exports import write_csv
@@ -39,6 +39,8 @@ def test_ddw001_only_the_drop_callback_takes_a_large_body_and_only_up_to_the_dro
     warehouse = base_warehouse(tmp_path / "base")
     app = create_app(warehouse, warm=False)
     client = app.server.test_client()
+    assert callback_guard.LARGE_BODIES["dd-uploads.data"] == max_request_bytes()  # registered by the page
+    assert app.server.config["MAX_CONTENT_LENGTH"] == max_request_bytes() == 140_858_709  # 100 MB drop, base64
     monkeypatch.setitem(callback_guard.LARGE_BODIES, "dd-uploads.data", 8 << 20)  # a small drop limit for the test
     monkeypatch.setitem(app.server.config, "MAX_CONTENT_LENGTH", 8 << 20)
     data = _big_csv(130_000)  # 4.4 MB: base64 about 5.9 MB, over the guard's usual 4 MB
