@@ -72,7 +72,8 @@ def test_ddb001_upload_preview_load_and_see_it_in_the_log(dash_duo: Any, tmp_pat
     assert (cells["rows_in"], cells["loaded"], cells["rejected"], cells["who"]) == ("7", "7", "0", "anonymous")
     assert dash_duo.find_element("#dd-progress").text == "1/1"
     shot(dash_duo, "data_loaded_zh")
-    d.execute_script("document.getElementById('card-log').scrollIntoView()")
+    d.execute_script("document.getElementById('card-log').scrollIntoView({behavior: 'instant'})")
+    time.sleep(0.5)
     shot(dash_duo, "data_log_zh")
     errors = console_errors(dash_duo)
     assert errors == [], [e["message"][:300] for e in errors[:5]]
