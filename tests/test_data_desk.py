@@ -9,6 +9,8 @@ import datetime as dt
 import fcntl
 import io
 import json
+import sys
+import types
 import zipfile
 from pathlib import Path
 
@@ -18,7 +20,7 @@ import pytest
 
 from dashboard import freshness
 from dashboard.data import Warehouse
-from dashboard.desk import jobs, mappings, uploads
+from dashboard.desk import audit, jobs, mappings, uploads
 from dashboard.desk.config import spool_dir
 from dashboard.desk.preview import file_headers, preview
 from etl.sniff import sniff_file
@@ -288,3 +290,23 @@ def test_dd011_cadences_are_reference_data_and_the_stale_boundary_is_exclusive()
     st = freshness.status(frame, now)
     assert st["status"].tolist() == ["fresh", "stale", "fresh", "none", "stale"]
     assert st["cadence_days"].tolist() == [1, 1, 1, 31, 31]
+
+
+def test_dd012_uploads_mappings_and_loads_are_audited_with_the_signed_in_actor(
+        wh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, str, str]] = []
+    fake_audit = types.ModuleType("dashboard.auth.audit")
+    fake_audit.record = lambda who, action, detail: calls.append((who, action, str(detail.get("file", ""))))
+    fake_session = types.ModuleType("dashboard.auth.session")
+    fake_session.actor = lambda: "admin1"
+    monkeypatch.setitem(sys.modules, "dashboard.auth.audit", fake_audit)
+    monkeypatch.setitem(sys.modules, "dashboard.auth.session", fake_session)
+    url = _url(_csv_bytes(good_log(2, "AU")))
+    ids, refused = page.receive_drop(wh, [url, "data:text/plain;base64,"], ["甲.csv", "空.csv"], "zh", audit.actor())
+    assert len(ids) == 1 and len(refused) == 1
+    mappings_saved = mappings.save(wh, "coastal_logs", dict(zip(FIELDS, RENAMED, strict=True)), audit.actor())
+    queue = jobs.JobQueue(wh, on_finish=audit.job_finished, autostart=False)
+    job = queue.submit(ids, audit.actor())
+    queue.run_pending(block=True)
+    assert calls == [("admin1", "data_upload", "甲.csv"), ("admin1", "data_load_done", "")]
+    assert (mappings_saved["created_by"], queue.get(job.id).actor) == ("admin1", "admin1")

@@ -117,7 +117,7 @@ def upload_area(lang: str) -> dbc.Card:
                      style={"height": "22px"}),
         html.Div(id="dd-job-view", className="mt-2"),
     ]
-    return parts.card("upload", t("data.upload", lang), body)
+    return parts.card("upload", t("data_upload", lang), body)
 
 
 def skeleton() -> html.Div:
@@ -161,7 +161,7 @@ def receive_drop(wh_path: Any, contents: Any, names: Any, lang: str, actor: str)
             continue
         accepted.append(upload.id)
         kept_preview(wh_path, upload, lang)
-        audit.record(actor, "data.upload", {"upload": upload.id, "file": upload.label, "bytes": upload.size,
+        audit.record(actor, "data_upload", {"upload": upload.id, "file": upload.label, "bytes": upload.size,
                                             "sha256": upload.sha256})
     return accepted, refused
 
@@ -266,7 +266,7 @@ def callbacks(app: dash.Dash, services: Services) -> None:
             saved = mappings.save(wh.path, _text(source), chosen, actor, _text(label))
         except LoadError as exc:
             return dbc.Alert(exc.en if lang == "en" else exc.zh, color="danger", className="dd-map-error"), no_update
-        audit.record(actor, "data.mapping", {"name": saved["name"], "source": saved["source"],
+        audit.record(actor, "data_mapping", {"name": saved["name"], "source": saved["source"],
                                              "columns": saved["columns"]})
         kept_preview(wh.path, upload, lang, again=True)
         return (dbc.Alert(t("data.map.saved", lang, name=saved["name"]), color="success", className="dd-map-ok"),
@@ -281,7 +281,7 @@ def callbacks(app: dash.Dash, services: Services) -> None:
         if not n or not ready or queue is None:
             return no_update, no_update, no_update
         job = queue.submit(ready, audit.actor())
-        audit.record(job.actor, "data.load.queued", {"job": job.id, "files": job.labels})
+        audit.record(job.actor, "data_load_queued", {"job": job.id, "files": job.labels})
         return job.id, False, True
 
     @app.callback(Output("dd-progress", "value"), Output("dd-progress", "label"), Output("dd-progress", "color"),
