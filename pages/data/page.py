@@ -117,7 +117,7 @@ def upload_area(lang: str) -> dbc.Card:
                      style={"height": "22px"}),
         html.Div(id="dd-job-view", className="mt-2"),
     ]
-    return parts.card("upload", t("data_upload", lang), body)
+    return parts.card("upload", t("data.upload", lang), body)
 
 
 def skeleton() -> html.Div:
