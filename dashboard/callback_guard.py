@@ -19,6 +19,12 @@ import flask
 
 UPDATE_PATH = "/_dash-update-component"
 MAX_BODY_BYTES = 4 * 1024 * 1024  # the largest honest request (a chart click with many points) is a few kB
+LARGE_BODIES: dict[str, int] = {}  # an output a callback may get a larger body for (a file upload) → its limit
+
+
+def allow_large_body(output: str, limit: int) -> None:
+    """Let the callback whose outputs include ``output`` (e.g. ``dd-uploads.data``) take bodies up to ``limit``."""
+    LARGE_BODIES[output] = limit
 # property → the JSON types a component sends for it (None is always allowed: "not set yet")
 PROP_TYPES: dict[str, tuple[type, ...]] = {
     "search": (str,),
@@ -107,10 +113,16 @@ def install(app: dash.Dash) -> None:
         request = flask.request
         if request.path != UPDATE_PATH or request.method != "POST":
             return None
-        if (request.content_length or 0) > MAX_BODY_BYTES:
-            return flask.Response(json.dumps({"error": "request too large"}), 413, mimetype="application/json")
+        size = request.content_length or 0
+        too_large = flask.Response(json.dumps({"error": "request too large"}), 413, mimetype="application/json")
+        if size > max(MAX_BODY_BYTES, *LARGE_BODIES.values()):
+            return too_large
+        body = request.get_json(silent=True)
+        if size > MAX_BODY_BYTES and not (isinstance(body, dict) and any(
+                out in str(body.get("output")) and size <= limit for out, limit in LARGE_BODIES.items())):
+            return too_large
         try:
-            check(app, request.get_json(silent=True))
+            check(app, body)
         except Malformed as exc:
             return flask.Response(json.dumps({"error": str(exc)}), 400, mimetype="application/json")
         return None

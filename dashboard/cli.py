@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -116,13 +115,9 @@ def _lang(args: argparse.Namespace) -> str:
 
 def cmd_loads(args: argparse.Namespace) -> int:
     from etl.problems import shown
+    from warehouse.queries import loads
 
-    rows = _query(
-        args,
-        "SELECT file_name AS file, sheet, source, rows_in, rows_loaded, rows_rejected, rows_skipped, rows_blank, "
-        "status, error, error_en, note, started_at AS \"when\", round(duration_s, 3) AS duration_s, file_path "
-        "FROM load_log ORDER BY load_id",
-    )
+    rows = [{k: v for k, v in r.items() if k != "load_id"} for r in _query(args, loads.load_log())]
     if args.json:
         _print_json(rows)
         return 0
@@ -148,13 +143,11 @@ def cmd_loads(args: argparse.Namespace) -> int:
 
 def cmd_rejects(args: argparse.Namespace) -> int:
     from dashboard.i18n import t
+    from dashboard.reasons import reason_text
     from etl.problems import shown
+    from warehouse.queries import loads
 
-    rows = _query(
-        args,
-        "SELECT file_name AS file, sheet, source, row_no AS row, header AS column, value, reason "
-        "FROM rejects ORDER BY file_name, sheet, row_no, column_name",
-    )
+    rows = _query(args, loads.rejects())
     if args.json:
         _print_json(rows)
         return 0
@@ -168,44 +161,19 @@ def cmd_rejects(args: argparse.Namespace) -> int:
         value = shown(r["value"] or "")
         value = value if len(value) <= 200 else value[:199] + "…"
         table.add_row(_text(shown(name)), str(r["row"]), _text(shown(r["column"] or "")), _text(value),
-                      _text(_reason(r["reason"], lang)))
+                      _text(reason_text(r["reason"], lang)))
     console = _console()
     console.print(table)
     console.print(_text(t("cli.rejected_values", lang, n=len(rows))))
     return 0
 
 
-# Reject reasons are stored in English (etl/sqlgen.py); their catalogue keys, and the prefixes of those with values.
-_REASON_KEYS = {
-    "required value missing": "reject.missing", "not a date": "reject.not_date", "not a number": "reject.not_number",
-    "unknown town": "reject.unknown_town", "unknown city unit": "reject.unknown_unit",
-    "negative value": "reject.negative", "number out of range": "reject.out_of_range",
-    "undecodable bytes in the text": "reject.undecodable",
-}
-_REASON_PATTERNS = (
-    (re.compile(r"expected \S+ or \S+"), "reject.bool"),
-    (re.compile(r"date outside (?P<range>.+)"), "reject.date_range"),
-    (re.compile(r"value too long \(over (?P<limit>\S+) characters\)"), "reject.too_long"),
-    (re.compile(r"unexpected value \(expected (?P<allowed>.+)\)"), "reject.unexpected"),
-)
+def _query(args: argparse.Namespace, stmt) -> list[dict]:
+    from warehouse.sql import compile_query
 
-
-def _reason(reason: str, lang: str) -> str:
-    """A reject reason in the chosen language."""
-    from dashboard.i18n import t
-
-    if reason in _REASON_KEYS:
-        return t(_REASON_KEYS[reason], lang)
-    for pattern, key in _REASON_PATTERNS:
-        if m := pattern.fullmatch(reason):
-            return t(key, lang, **m.groupdict())
-    return reason
-
-
-def _query(args: argparse.Namespace, sql: str) -> list[dict]:
     con = store.connect_readonly(store.warehouse_path(args.warehouse))
     try:
-        cur = con.execute(sql)
+        cur = con.execute(*compile_query(stmt))
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
     finally:

@@ -6,7 +6,9 @@ exports it); a source never loaded has no data yet. Cadences are the bureau's ex
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+from importlib import resources
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -16,25 +18,16 @@ from dash import html
 from dashboard import format as fmt
 from dashboard.i18n import source_label, t
 
-# Expected days between exports of each source (the bureau's routine).
-CADENCE_DAYS: dict[str, int] = {
-    "dcm_cases": 1,
-    "video_ai_events": 1,
-    "village_cases": 7,
-    "refined_city_issues": 7,
-    "service_log": 7,
-    "illegal_construction": 31,
-    "penalty_cases": 31,
-    "village_inspections": 31,
-    "fume_records": 31,
-    "snow_roster": 31,
-    "snow_events": 31,
-    "coastal_logs": 31,
-    "permits": 31,
-    "city_assessment": 45,
-    "coastal_projects": 92,
-    "targets": 366,
-}
+DEFAULT_CADENCE_DAYS = 31
+
+
+def _cadences() -> dict[str, int]:
+    """Days expected between exports of each source: ``warehouse/reference/source_cadence.csv``."""
+    with resources.files("warehouse.reference").joinpath("source_cadence.csv").open(encoding="utf-8") as f:
+        return {row["source"]: int(row["days"]) for row in csv.DictReader(f)}
+
+
+CADENCE_DAYS: dict[str, int] = _cadences()
 MAX_BADGES = 3
 
 
@@ -43,7 +36,8 @@ def status(frame: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
     out = frame.copy()
     last = pd.to_datetime(out["last_load_at"])
     out["age_days"] = (pd.Timestamp(now) - last).dt.total_seconds() / 86400
-    cadence = out["source"].map(CADENCE_DAYS).fillna(31)
+    cadence = out["source"].map(CADENCE_DAYS).fillna(DEFAULT_CADENCE_DAYS)
+    out["cadence_days"] = cadence.astype(int)
     out["status"] = "fresh"
     out.loc[out["age_days"] > cadence, "status"] = "stale"
     out.loc[last.isna() | (out["rows_now"] == 0), "status"] = "none"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from etl.sources import SOURCES, SOURCES_BY_NAME, ColumnSpec, SourceSpec, Variant
+from etl.sources import ColumnSpec, SourceSpec, Variant, active_sources
 from etl.text import header_key, title_context
 from etl.vocab import assessment_item
 
@@ -111,7 +111,9 @@ def _missing_required(
 
 def detect(preview: list[list[str | None]], force: str | None = None) -> Detection:
     """The source, header position and column mapping of a table."""
-    specs = SOURCES if force is None else (SOURCES_BY_NAME[force],)
+    specs = active_sources()
+    if force is not None:
+        specs = tuple(s for s in specs if s.name == force)
     width = max((len(r) for r in preview), default=0)
     best: tuple[tuple[int, int, int], Detection] | None = None
     near: tuple[int, SourceSpec, list[ColumnSpec], list[str]] | None = None

@@ -26,7 +26,7 @@ from etl.limits import LOAD_MEMORY_LIMIT, MAX_FILE_BYTES, file_time_limit
 from etl.problems import LoadError, detect_zh, engine_error, one_line
 from etl.readers import ReadError, Table, check_regular_file, read_tables
 from etl.results import LoadResult, TableResult
-from etl.sources import SOURCES_BY_NAME, ColumnSpec, SourceSpec
+from etl.sources import SOURCES_BY_NAME, ColumnSpec, SourceSpec, mappings_file, using_mappings
 from etl.sqlgen import (
     LOOKUP_KINDS,
     MACROS,
@@ -445,7 +445,7 @@ def load_files(
         raise ValueError(f"unknown source {force!r}; known: {', '.join(SOURCES_BY_NAME)}")
     inputs = expand_inputs(paths)
     batch = uuid.uuid4().hex[:12]
-    with store.writer_lock(warehouse):
+    with store.writer_lock(warehouse), using_mappings(mappings_file(warehouse)):  # its saved user mappings
         draft = store.start_draft(warehouse)
         result = LoadResult(warehouse, None)
         con = draft.connect()

@@ -14,7 +14,8 @@ from pathlib import Path
 import duckdb
 
 from etl.detect import DetectError, detect
-from etl.readers import ReadError, read_tables
+from etl.problems import LoadError, one_line
+from etl.readers import read_tables
 from etl.sqlgen import problem_expression
 
 SAMPLES = 3
@@ -105,20 +106,28 @@ def _stage_problems(con: duckdb.DuckDBPyConnection, table, det, lang: str) -> tu
     return {"would_load": ok, "would_reject": bad, "would_skip": skip}, problems
 
 
+def _read_problem(table, lang: str) -> list[str]:
+    """What the reader found that fails the table on load (an unclosed quote, a damaged sheet), if anything."""
+    if table.error is None:
+        return []
+    return [table.error.en if lang == "en" else table.error.zh]
+
+
 def sniff_file(path: Path, force: str | None = None, lang: str = "zh") -> list[dict[str, object]]:
     """One report per table of the file (a failed read is one report with its problem)."""
     reports: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory() as work:
         try:
             tables = read_tables(path, Path(work))
-        except (ReadError, OSError) as exc:
-            return [{"file": str(path), "sheet": None, "source": None, "problems": [str(exc)]}]
+        except (LoadError, OSError) as exc:  # unreadable, or over a limit (a zip bomb): said, never raised
+            message = (exc.en if lang == "en" else exc.zh) if isinstance(exc, LoadError) else str(exc)
+            return [{"file": str(path), "sheet": None, "source": None, "problems": [message]}]
         for table in tables:
             report: dict[str, object] = {"file": str(path), "sheet": table.sheet}
             try:
                 det = detect(table.preview, force)
             except DetectError as exc:
-                report |= {"source": None, "problems": [str(exc)]}
+                report |= {"source": None, "problems": [*_read_problem(table, lang), str(exc)]}
                 reports.append(report)
                 continue
             spec = det.spec
@@ -131,13 +140,15 @@ def sniff_file(path: Path, force: str | None = None, lang: str = "zh") -> list[d
                 samples = list(dict.fromkeys(r[j] for r in body if j < len(r) and r[j]))[:SAMPLES]
                 mapping.append({"header": det.headers[col.name], "field": col.name, "column": j + 1,
                                 "samples": samples})
-            con = duckdb.connect()
-            try:
-                counts, problems = _stage_problems(con, table, det, lang)
-            except Exception as exc:  # a sniff never fails: the error is the problem
-                counts, problems = {}, [f"{type(exc).__name__}: {exc}"]
-            finally:
-                con.close()
+            counts, problems = {}, []
+            if table.error is None:  # a table the reader could not finish fails on load: its problem says why
+                con = duckdb.connect()
+                try:
+                    counts, problems = _stage_problems(con, table, det, lang)
+                except Exception as exc:  # a sniff never fails: the error is the problem
+                    counts, problems = {}, [f"{type(exc).__name__}: {one_line(str(exc))}"]
+                finally:
+                    con.close()
             variant = det.variant
             report |= {
                 "source": spec.name, "source_label": spec.label if lang != "en" else (spec.label_en or spec.label),
@@ -148,7 +159,7 @@ def sniff_file(path: Path, force: str | None = None, lang: str = "zh") -> list[d
                 "supplied": _supplied(det, lang), "unmapped": det.ignored,
                 "missing_optional": [c.name for c in spec.columns if c.name not in det.columns
                                      and c.name not in _supplied(det, lang)],
-                **counts, "problems": problems,
+                **counts, "problems": [*_read_problem(table, lang), *problems],
             }
             reports.append(report)
     return reports

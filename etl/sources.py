@@ -9,10 +9,16 @@ YAML file and a fixture, not new code. Sources are detected from headers, never 
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import dataclasses
 import functools
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Literal
 
 import yaml
@@ -189,3 +195,78 @@ def load_specs() -> tuple[SourceSpec, ...]:
 
 SOURCES: tuple[SourceSpec, ...] = load_specs()
 SOURCES_BY_NAME: dict[str, SourceSpec] = {s.name: s for s in SOURCES}
+
+
+# --- user mappings: variants saved by a clerk on the data desk, as data beside the warehouse ------------
+
+MAPPINGS_SUFFIX = ".mappings.yaml"
+_mappings: contextvars.ContextVar[Path | None] = contextvars.ContextVar("kpi_mappings", default=None)
+
+
+def mappings_file(warehouse: str | os.PathLike[str]) -> Path:
+    """The user-mapping overlay of a warehouse: ``<warehouse>.mappings.yaml`` beside it."""
+    path = Path(warehouse)
+    return path.with_name(path.name + MAPPINGS_SUFFIX)
+
+
+@contextlib.contextmanager
+def using_mappings(path: Path | None) -> Iterator[None]:
+    """Detect with the overlay at ``path`` inside the block (a load uses its warehouse's overlay)."""
+    token = _mappings.set(path)
+    try:
+        yield
+    finally:
+        _mappings.reset(token)
+
+
+def _default_mappings() -> Path:
+    from warehouse.store import warehouse_path  # the warehouse the command line would use
+
+    return mappings_file(warehouse_path())
+
+
+def read_mappings(path: Path) -> list[dict]:
+    """The mappings saved in an overlay file (none when it is absent)."""
+    if not path.is_file():
+        return []
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [m for m in doc.get("mappings") or () if isinstance(m, dict)]
+
+
+def apply_mappings(specs: tuple[SourceSpec, ...], mappings: list[dict]) -> tuple[SourceSpec, ...]:
+    """The specs with each mapping applied exactly as a variant in ``etl/specs/*.yaml`` would be: the file's
+    headers become aliases of their fields, and a variant whose signature is those headers names the layout.
+    A mapping naming an unknown source or field is ignored (the desk checks them when they are saved)."""
+    by_name = {s.name: s for s in specs}
+    for m in mappings:
+        spec = by_name.get(str(m.get("source")))
+        columns = {str(k): str(v) for k, v in (m.get("columns") or {}).items() if v}
+        defaults = {str(k): str(v) for k, v in (m.get("defaults") or {}).items()}
+        names = {c.name for c in spec.columns} if spec else set()
+        if spec is None or not columns or not set(columns) <= names or not set(defaults) <= names:
+            continue
+        cols = tuple(dataclasses.replace(c, aliases=(*c.aliases, columns[c.name])) if c.name in columns else c
+                     for c in spec.columns)
+        variant = Variant(name=str(m.get("name")), label=str(m.get("label") or m.get("name")),
+                          label_en=str(m.get("label_en") or m.get("label") or m.get("name")),
+                          signature=tuple(columns.values()), defaults=defaults,
+                          reference=f"user mapping by {m.get('created_by', '?')} at {m.get('created_at', '?')}")
+        # the user's variant comes first: its signature is the file's own headers
+        by_name[spec.name] = dataclasses.replace(spec, columns=cols, variants=(variant, *spec.variants))
+    return tuple(by_name[s.name] for s in specs)
+
+
+@functools.lru_cache(maxsize=8)
+def _overlaid(path: str, stamp: tuple[int, int]) -> tuple[SourceSpec, ...]:
+    return apply_mappings(SOURCES, read_mappings(Path(path)))
+
+
+def active_sources() -> tuple[SourceSpec, ...]:
+    """Every source as detection sees it: the shipped specs plus the user mappings of the active overlay
+    (``using_mappings``; by default the overlay beside the command line's warehouse). The one way in."""
+    path = _mappings.get() or _default_mappings()
+    try:
+        info = path.stat()
+    except OSError:
+        return SOURCES
+    return _overlaid(str(path), (info.st_mtime_ns, info.st_size))
