@@ -351,7 +351,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("the dashboard is not part of this build yet; `kpi report --year 2022` prints the figures")
         return 2
     warehouse = store.warehouse_path(args.warehouse)
-    app = create_app(warehouse, app_db=getattr(args, "app_db", None))
+    app = create_app(warehouse, app_db=getattr(args, "app_db", None), host=args.host,
+                     open_access=getattr(args, "open", False))
     print(f"serving {warehouse} at http://{args.host}:{args.port}/", flush=True)
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0
@@ -448,6 +449,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
     p.add_argument("--debug", action="store_true")
+    p.add_argument("--open", action="store_true", help="no sign-in needed to read and export, even when bound to a "
+                                                        "non-loopback address (docs/SECURITY.md)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("bench", help="ETL benchmark: kpi load vs a bare DuckDB read_csv")
@@ -460,6 +463,9 @@ def build_parser() -> argparse.ArgumentParser:
     from dashboard.meeting_pack.command import add_parser as add_meeting_pack  # stdlib only: --help stays fast
 
     add_meeting_pack(sub, lambda p: with_app_db(with_warehouse(p)))
+    from dashboard.auth.command import add_parsers as add_auth  # kpi user, kpi token, kpi audit
+
+    add_auth(sub, lambda p: with_app_db(with_warehouse(p)))
     return parser
 
 
