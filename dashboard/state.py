@@ -27,6 +27,13 @@ def _date(text: object) -> dt.date | None:
         return None
 
 
+def town_scope() -> str | None:
+    """The town the signed-in account is limited to (None: the whole district, or outside a request)."""
+    from dashboard import auth  # the request's account; loaded on first use
+
+    return auth.town_scope()
+
+
 def first_param(value: object) -> str | None:
     """The first value of a query parameter ('' and missing are None)."""
     if isinstance(value, list | tuple):
@@ -50,6 +57,9 @@ class ViewState:
         """From the query parameters Dash passes to a page layout (or ``parse_qs`` output)."""
         towns_text = first_param(params.get("towns")) or ""
         towns = tuple(dict.fromkeys(c for c in towns_text.split(",") if c in TOWN_CODES))
+        scope = town_scope()
+        if scope is not None and towns != (scope,):  # a town-scoped account sees its own town, and says so
+            towns = (scope,)
         year_text = first_param(params.get("year"))
         start, end = _date(first_param(params.get("start"))), _date(first_param(params.get("end")))
         flipped = bool(start and end and start > end)
@@ -103,5 +113,11 @@ class ViewState:
         return start, end
 
     def filters(self, data_end: dt.date | None) -> Filters:
+        """The query filters of this view; a town-scoped account's (``dashboard.auth.town_scope``) are always
+        its own town's, whatever the URL says (its community kept only inside that town)."""
         start, end = self.resolved(data_end)
+        scope = town_scope()
+        if scope is not None:
+            community = self.community if self.town == scope else None
+            return Filters(start=start, end=end, towns=(scope,), community=community)
         return Filters(start=start, end=end, towns=self.towns, community=self.community if self.town else None)
