@@ -30,17 +30,18 @@ def test_auth101_analyst_signs_in_and_the_nav_hides_the_data_desk(dash_duo: Any,
     db = AppDB(url)
     store.add_user(db, "analyst", "analyst-pass-1", "analyst")
     store.add_user(db, "admin", "admin-pass-12", "admin")  # users configured: loopback needs sign-in too
-    dash_duo.start_server(create_app(browser_warehouse, app_db=url))
+    dash_duo.start_server(create_app(browser_warehouse, app_db=url), navigate=False)  # "/" needs a sign-in
+    base = dash_duo.server.url.rstrip("/")
     driver = dash_duo.driver
-    driver.get(dash_duo.server_url + "/")
+    driver.get(base + "/")
     dash_duo.wait_for_element("#login-form", timeout=20)
-    assert driver.current_url == dash_duo.server_url + "/login?next=/"
+    assert driver.current_url == base + "/login?next=/"
     driver.find_element(By.ID, "username").send_keys("analyst")
     driver.find_element(By.ID, "password").send_keys("analyst-pass-1")
     driver.find_element(By.ID, "login-btn").click()
     dash_duo.wait_for_element("#user-name", timeout=30)
     wait_ready(dash_duo)
-    assert driver.current_url.rstrip("/") == dash_duo.server_url.rstrip("/")
+    assert driver.current_url == base + "/"
     assert dash_duo.find_element("#user-name").text == "analyst"
     assert driver.execute_script(NAV_JS) == ANALYST_PAGES
     assert "/data" not in driver.execute_script(NAV_JS)
@@ -50,6 +51,6 @@ def test_auth101_analyst_signs_in_and_the_nav_hides_the_data_desk(dash_duo: Any,
     dash_duo.find_element("#sign-out").click()
     dash_duo.wait_for_element("#auth-msg", timeout=20)
     assert dash_duo.find_element("#auth-msg").text == "已退出登录。"
-    driver.get(dash_duo.server_url + "/explore")
+    driver.get(base + "/explore")
     dash_duo.wait_for_element("#login-form", timeout=20)
     db.dispose()
