@@ -33,6 +33,8 @@ def test_auth001_sign_in_and_out_are_audited(served: dict[str, Any]) -> None:
     assert (response.status_code, response.headers["Location"]) == (303, "/explore?year=2022")
     cookie = client.get_cookie("kpi_session")
     assert (cookie.http_only, cookie.same_site, cookie.secure) == (True, "Lax", False)
+    idle = cookie.expires - dt.datetime.now(dt.UTC)  # 12 hours after the last request, renewed by each one
+    assert dt.timedelta(hours=11, minutes=59) < idle <= dt.timedelta(hours=12)
     assert client.post("/logout", data={"csrf_token": form_token(client, "/login")}).status_code == 200
     assert client.get("/").status_code == 302
     assert _actions(db) == [("analyst", "sign_in"), ("analyst", "sign_out")]

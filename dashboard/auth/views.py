@@ -75,6 +75,7 @@ def _throttled(db: AppDB, username: str, remote: str | None) -> bool:
 def _sign_in(account: flask_login.UserMixin) -> None:
     flask.session.clear()  # nothing of the anonymous session carries over
     flask_login.login_user(account)
+    flask.session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME idle: each request renews it
 
 
 def register(server: flask.Flask, db: AppDB | None) -> None:
