@@ -95,3 +95,18 @@ def test_cli003_audit_record_for_other_modules(tmp_path: Path) -> None:
     table = kpi(tmp_path, "audit", "--lang", "en")
     assert "data_load" in table.stdout and "cases.csv" in table.stdout
     db.dispose()
+
+
+def test_cli004_revision_0003_adds_the_sign_in_tables_on_top_of_0002_and_goes_back(tmp_path: Path) -> None:
+    from dashboard import appdb
+
+    engine = appdb.make_engine(f"sqlite:///{tmp_path / 'a.sqlite'}")
+    appdb.upgrade(engine, "0002")
+    before = set(sa.inspect(engine).get_table_names())
+    assert appdb.upgrade(engine, "0003") == "0003"
+    assert set(sa.inspect(engine).get_table_names()) - before == {"app_user", "kiosk_token", "audit_log",
+                                                                  "app_secret"}
+    with engine.begin() as conn:
+        appdb.command.downgrade(appdb.alembic_config(conn), "0002")
+    assert set(sa.inspect(engine).get_table_names()) == before
+    engine.dispose()
