@@ -25,7 +25,7 @@ from dash import html
 from dash.development.base_component import Component
 
 import pages
-from dashboard import auth, callbacks, charts, shell
+from dashboard import auth, callback_guard, callbacks, charts, serving, shell, web_api
 from dashboard.appdb import AppDB, resolve_url
 from dashboard.auth import guard
 from dashboard.data import Warehouse
@@ -192,6 +192,9 @@ def create_app(warehouse_path: str | Path, warm: bool = True, refresh_s: float =
     callbacks.register(app, services)
     complete_validation_layout(app)
     _install_auth(app, services, owners, set(app.callback_map) - before, host, open_access)
+    serving.install(app)  # compression, cache and security headers
+    callback_guard.install(app)  # malformed callback requests → 400
+    web_api.install(app, services)  # /health, /api/report/<year>
     if warm and problem is None:
         threading.Thread(target=_warm, args=(server,), name="kpi-warm", daemon=True).start()
     return app

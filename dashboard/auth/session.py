@@ -20,6 +20,7 @@ from dashboard.appdb import AppDB
 from dashboard.auth import audit, guard, store
 from dashboard.auth.accounts import Account, load_account
 from dashboard.auth.roles import Role, anonymous_role, is_loopback, may
+from dashboard.callback_guard import MAX_BODY_BYTES
 
 SECURE_ENV = "KPI_SECURE_COOKIES"  # "1": session cookies are Secure even when the request looks like plain http
 
@@ -127,7 +128,11 @@ def install(app: dash.Dash, db: AppDB | None, callback_pages: dict[str, str], sh
         path = req.path
         if path == "/wall" and req.args.get("token") and db is not None:
             return views.token_sign_in(db, req.args.get("token", ""))
-        target = cmap.page(req.get_json(silent=True) or {}) if path == guard.DASH_CALLBACK else path
+        if path == guard.DASH_CALLBACK:  # an oversized body is not parsed here: it is nobody's callback
+            small = (req.content_length or 0) <= MAX_BODY_BYTES
+            target = cmap.page((req.get_json(silent=True) if small else None) or {})
+        else:
+            target = path
         role = current_role()
         if not may(role, target):
             return guard.deny(role, target, views.refused)

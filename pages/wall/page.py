@@ -225,6 +225,7 @@ def refresh(wh: Warehouse, search: str | None, state: dict[str, Any] | None, rem
     playlist, next state), ``no_update`` wherever nothing changed."""
     params = parse_qs((search or "").lstrip("?"))
     nothing = (no_update,) * (len(PANELS) + 6)
+    state = state if isinstance(state, dict) else None  # the page's own store; anything else starts afresh
     if not access.allowed(first_param(params.get("token")), remote):
         return nothing
     try:
