@@ -170,22 +170,26 @@ def test_auth010_callbacks_need_this_origin_and_the_csrf_header(served: dict[str
     assert same.status_code == 200
 
 
-@pytest.mark.parametrize(("host", "users", "open_flag", "expected"), [
-    ("127.0.0.1", False, False, Role.admin),  # the demo
-    ("::1", False, False, Role.admin),
-    ("localhost", False, False, Role.admin),
-    ("127.0.0.1", True, False, None),  # users configured: sign in
-    ("127.0.0.1", True, True, Role.analyst),
-    ("0.0.0.0", False, False, None),  # every address
-    ("10.1.2.3", False, False, None),
-    ("10.1.2.3", False, True, Role.analyst),  # --open: read and export, the desk still needs an admin
-    ("192.168.0.5", True, True, Role.analyst),
-    ("", False, False, None),
-    (None, False, False, None),  # unknown address (a WSGI server that did not say): closed
-    ("not-an-address", False, False, None),
+@pytest.mark.parametrize(("host", "users", "open_flag", "proxied", "expected"), [
+    ("127.0.0.1", False, False, False, Role.admin),  # the demo
+    ("::1", False, False, False, Role.admin),
+    ("localhost", False, False, False, Role.admin),
+    ("127.0.0.2", False, False, False, Role.admin),  # all of 127.0.0.0/8
+    ("127.0.0.1", False, False, True, None),  # relayed by a reverse proxy: from elsewhere
+    ("127.0.0.1", False, True, True, Role.analyst),
+    ("127.0.0.1", True, False, False, None),  # users configured: sign in
+    ("127.0.0.1", True, True, False, Role.analyst),
+    ("0.0.0.0", False, False, False, None),  # every address
+    ("10.1.2.3", False, False, False, None),
+    ("10.1.2.3", False, True, False, Role.analyst),  # --open: read and export, the desk still needs an admin
+    ("192.168.0.5", True, True, False, Role.analyst),
+    ("", False, False, False, None),
+    (None, False, False, False, None),  # unknown address (a WSGI server that did not say): closed
+    ("not-an-address", False, False, False, None),
 ])
-def test_auth011_open_mode_rule(host: str | None, users: bool, open_flag: bool, expected: Role | None) -> None:
-    assert anonymous_role(host, users, open_flag) == expected
+def test_auth011_open_mode_rule(host: str | None, users: bool, open_flag: bool, proxied: bool,
+                                expected: Role | None) -> None:
+    assert anonymous_role(host, users, open_flag, proxied) == expected
 
 
 @pytest.mark.parametrize(("path", "expected"), [
@@ -224,6 +228,7 @@ def test_auth014_loopback_without_users_stays_open(blank_warehouse: Path, tmp_pa
     client = app.server.test_client()
     assert client.get("/explore").status_code == 200
     assert client.post("/_dash-update-component", json=route_body("/explore")).status_code == 200
+    assert client.get("/explore", headers={"X-Forwarded-For": "203.0.113.9"}).status_code == 302  # via a proxy
     db = store.AppDB(url)
     store.add_user(db, "first", "first-pass-1", "admin")
     app.server.test_client()  # the gate re-reads "users configured" after a few seconds

@@ -89,15 +89,18 @@ def is_loopback(host: str | None) -> bool:
         return False
 
 
-def anonymous_role(host: str | None, users_configured: bool, open_flag: bool = False) -> Role | None:
+def anonymous_role(host: str | None, users_configured: bool, open_flag: bool = False,
+                   proxied: bool = False) -> Role | None:
     """The open-mode rule, in one place: what a visitor who has not signed in may do (None: sign in first).
 
-    - bound to loopback with no users configured: open (the demo) — everything, the data desk included;
-    - started with ``--open`` anywhere else (or with users): open for reading and exports (``analyst``); the
-      data desk and users still need an admin to sign in;
+    - bound to loopback with no users configured, and the request not relayed by a reverse proxy: open (the
+      demo) — everything, the data desk included. A request carrying ``X-Forwarded-For``/``Forwarded`` came
+      from elsewhere through a proxy, so it is treated like one to a non-loopback address;
+    - started with ``--open`` (anywhere, users or not): open for reading and exports (``analyst``); the data
+      desk and users still need an admin to sign in;
     - otherwise: nothing but the sign-in page.
     """
-    if is_loopback(host) and not users_configured:
+    if is_loopback(host) and not users_configured and not proxied:
         return Role.admin
     if open_flag:
         return Role.analyst

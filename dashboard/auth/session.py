@@ -53,7 +53,9 @@ class Gate:
     def anonymous(self) -> Role | None:
         if self.db is None and not self.open_flag and not is_loopback(self.host):
             return None  # no database, so nobody can sign in: closed
-        return anonymous_role(self.host, self.users_configured(), self.open_flag)
+        headers = flask.request.headers if flask.has_request_context() else {}
+        proxied = "X-Forwarded-For" in headers or "Forwarded" in headers
+        return anonymous_role(self.host, self.users_configured(), self.open_flag, proxied)
 
 
 def _gate() -> Gate | None:
