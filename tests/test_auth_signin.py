@@ -220,6 +220,14 @@ def test_auth013_callback_map_decides_from_outputs() -> None:
     assert cmap.page(callback_body("unknown.children")) == "/data"
     assert cmap.page({"output": 5}) == "/data"
     assert cmap.page({}) == "/data"
+    for junk in (["a list"], "text", None, 7):  # whatever the body is, the answer is the strictest page
+        assert cmap.page(junk) == "/data"
+    drill = "..a.b...rows-modal.is_open.."
+    assert cmap.page(callback_body(drill, ['{"key":["ALL"],"type":"chart"}.clickData'])) == "/data"
+    assert cmap.page(callback_body(drill, ['["key"].clickData'])) == "/data"
+    assert cmap.page({**callback_body(drill), "changedPropIds": "rows-close.n_clicks"}) == "/data"
+    assert cmap.page({**callback_body(drill), "changedPropIds": [7]}) == "/data"
+    assert cmap.page({**route_body("/"), "inputs": {"x": 1}}) == "/"
 
 
 def test_auth014_loopback_without_users_stays_open(blank_warehouse: Path, tmp_path: Path) -> None:

@@ -71,7 +71,8 @@ def download_ids(layouts: Iterable[Any]) -> set[str]:
 
 
 def _input_value(body: dict[str, Any], component: str, prop: str) -> Any:
-    for item in body.get("inputs") or []:
+    inputs = body.get("inputs")
+    for item in inputs if isinstance(inputs, list) else []:
         if isinstance(item, dict) and item.get("id") == component and item.get("property") == prop:
             return item.get("value")
     return None
@@ -87,7 +88,14 @@ class CallbackMap:
         self.downloads = downloads
         self.drill_pages = drill_pages  # chart/tile key → page path
 
-    def page(self, body: dict[str, Any]) -> str:
+    def page(self, body: Any) -> str:
+        """The page ``body`` (a callback request, as sent: anything) is checked against; ``UNKNOWN`` for junk."""
+        try:
+            return self._page(body) if isinstance(body, dict) else UNKNOWN
+        except (TypeError, ValueError, AttributeError, KeyError):  # a malformed request: fail closed
+            return UNKNOWN
+
+    def _page(self, body: dict[str, Any]) -> str:
         output = body.get("output")
         if not isinstance(output, str):
             return UNKNOWN
@@ -111,11 +119,8 @@ class CallbackMap:
             if raw == "rows-close":
                 pages.append(SHELL)
                 continue
-            try:
-                key = json.loads(raw).get("key")
-            except (ValueError, AttributeError):
-                return UNKNOWN
-            pages.append(self.drill_pages.get(key, UNKNOWN))
+            key = json.loads(raw).get("key")
+            pages.append(self.drill_pages.get(key, UNKNOWN) if isinstance(key, str) else UNKNOWN)
         if not pages:
             return UNKNOWN
         return max(pages, key=lambda p: required(p) or 0)
