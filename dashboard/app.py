@@ -25,8 +25,9 @@ from dash import html
 from dash.development.base_component import Component
 
 import pages
-from dashboard import callback_guard, callbacks, serving, shell, web_api
+from dashboard import auth, callback_guard, callbacks, charts, serving, shell, web_api
 from dashboard.appdb import AppDB, resolve_url
+from dashboard.auth import guard
 from dashboard.data import Warehouse
 from dashboard.figures import theme
 from dashboard.i18n import t
@@ -49,8 +50,10 @@ def page_modules() -> list[ModuleType]:
     return sorted(found, key=lambda m: m.PAGE.order)
 
 
-def register_pages(app: dash.Dash, services: Services) -> None:
-    """Register each page with Dash pages (layout bound to ``services``) and attach its callbacks."""
+def register_pages(app: dash.Dash, services: Services) -> dict[str, str]:
+    """Register each page with Dash pages (layout bound to ``services``) and attach its callbacks; returns the
+    page path of each callback a page attached (by output key: ``dashboard.auth.guard`` checks callbacks so)."""
+    owners: dict[str, str] = {}
     for module in page_modules():
         spec: PageSpec = module.PAGE
         if spec.body is not None:
@@ -76,7 +79,10 @@ def register_pages(app: dash.Dash, services: Services) -> None:
             invalid_params=spec.invalid_params,
         )
         if spec.callbacks is not None:
+            before = set(app.callback_map)
             spec.callbacks(app, services)
+            owners.update(dict.fromkeys(set(app.callback_map) - before, spec.path))
+    return owners
 
 
 def layout_ids(node: Any, found: set[str] | None = None) -> set[str]:
@@ -126,14 +132,15 @@ def _open_appdb(url: str | None, warehouse_path: str | Path) -> AppDB | None:
 
 
 def create_app(warehouse_path: str | Path, warm: bool = True, refresh_s: float = 60,
-               app_db: str | None = None) -> dash.Dash:
+               app_db: str | None = None, host: str | None = "127.0.0.1", open_access: bool = False) -> dash.Dash:
     """A Dash app serving the warehouse at ``warehouse_path`` (read-only; new generations picked up live).
 
     ``warm`` renders every page's default view once in the background, so the first visitor (often the
     wall screen) finds the queries cached. Every ``refresh_s`` seconds the browser checks the freshness
     and whether a new generation was published (then the page re-renders in place). ``app_db``: the
     application database's URL (``dashboard.appdb.resolve_url``: else $KPI_APP_DB, else beside the warehouse),
-    upgraded to the latest schema here.
+    upgraded to the latest schema here. ``host`` (the address the server is bound to) and ``open_access``
+    (``kpi serve --open``) decide whether visitors must sign in (``dashboard.auth.roles.anonymous_role``).
     """
     services = Services(Warehouse(warehouse_path), int(refresh_s * 1000), _open_appdb(app_db, warehouse_path))
     problem = services.warehouse.check()
@@ -175,20 +182,33 @@ def create_app(warehouse_path: str | Path, warm: bool = True, refresh_s: float =
             and response.mimetype == "text/html"
             and not path.startswith(("/_", "/assets"))
             and path not in _page_paths()
+            and flask.request.endpoint == "/<path:path>"  # Dash's catch-all, not a route of our own (/login)
         ):
             response.status_code = 404
         return response
 
-    register_pages(app, services)
+    owners = register_pages(app, services)
     app.layout = functools.partial(shell.layout, services)
+    before = set(app.callback_map)
     callbacks.register(app, services)
     complete_validation_layout(app)
+    _install_auth(app, services, owners, set(app.callback_map) - before, host, open_access)
     serving.install(app)  # compression, cache and security headers
     callback_guard.install(app)  # malformed callback requests → 400
     web_api.install(app, services)  # /health, /api/report/<year>
     if warm and problem is None:
         threading.Thread(target=_warm, args=(server,), name="kpi-warm", daemon=True).start()
     return app
+
+
+def _install_auth(app: dash.Dash, services: Services, owners: dict[str, str], shell_outputs: set[str],
+                  host: str | None, open_access: bool) -> None:
+    """Sign-in and the access policy (``dashboard.auth``), told which page each callback, download and chart is on."""
+    modules = page_modules()
+    page_paths = {m.__name__.rsplit(".", 1)[-1]: m.PAGE.path for m in modules}  # pages.overview → /
+    drill_pages = {key: page_paths.get(folder, guard.UNKNOWN) for key, folder in charts.drill_folders().items()}
+    downloads = guard.download_ids([m.PAGE.skeleton() for m in modules if m.PAGE.skeleton])
+    auth.install(app, services.appdb, owners, shell_outputs, downloads, drill_pages, host, open_access)
 
 
 def _warm(server: flask.Flask) -> None:

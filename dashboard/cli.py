@@ -324,11 +324,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from dashboard.i18n import t
 
         workers = args.workers or prod.default_workers()
+        os.environ["KPI_HOST"] = args.host  # the workers' open-mode rule (dashboard/wsgi.py, docs/SECURITY.md)
+        if args.open:
+            os.environ["KPI_OPEN"] = "1"
         print(t("cli.serve_prod", os.environ.get("KPI_LANG", "zh"), workers=workers, host=args.host, port=args.port,
                 warehouse=warehouse), flush=True)
         prod.run(warehouse, args.host, args.port, workers, getattr(args, "app_db", None))
         return 0
-    app = create_app(warehouse, app_db=getattr(args, "app_db", None))
+    app = create_app(warehouse, app_db=getattr(args, "app_db", None), host=args.host,
+                     open_access=getattr(args, "open", False))
     print(f"serving {warehouse} at http://{args.host}:{args.port}/", flush=True)
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0
@@ -425,6 +429,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
     p.add_argument("--debug", action="store_true")
+    p.add_argument("--open", action="store_true", help="no sign-in needed to read and export, even when bound to a "
+                                                        "non-loopback address (docs/SECURITY.md)")
     p.add_argument("--prod", action="store_true",
                    help="serve with gunicorn: several worker processes, bounded DuckDB memory and threads")
     p.add_argument("--workers", type=int, help="gunicorn workers with --prod (default: the cores + 1, 2 to 8)")
@@ -440,6 +446,9 @@ def build_parser() -> argparse.ArgumentParser:
     from dashboard.meeting_pack.command import add_parser as add_meeting_pack  # stdlib only: --help stays fast
 
     add_meeting_pack(sub, lambda p: with_app_db(with_warehouse(p)))
+    from dashboard.auth.command import add_parsers as add_auth  # kpi user, kpi token, kpi audit
+
+    add_auth(sub, lambda p: with_app_db(with_warehouse(p)))
     return parser
 
 

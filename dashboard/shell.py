@@ -11,6 +11,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard import auth
 from dashboard.components import rows_grid
 from dashboard.figures.theme import towns
 from dashboard.i18n import t, town_label
@@ -35,7 +36,9 @@ def nav_id(key: str) -> str:
 
 
 def header() -> dbc.Navbar:
-    links = [dbc.NavItem(dbc.NavLink(t(key), href=path, id=nav_id(key), active="exact")) for path, key in nav()]
+    links = [dbc.NavItem(dbc.NavLink(t(key), href=path, id=nav_id(key), active="exact"),
+                         class_name=None if auth.may_open(path) else "d-none")  # only the pages the role may open
+             for path, key in nav()]
     return dbc.Navbar(
         dbc.Container(
             [
@@ -59,6 +62,7 @@ def header() -> dbc.Navbar:
                     className="ms-3",
                     n_clicks=0,
                 ),
+                auth.user_menu(),
             ],
             fluid=True,
         ),
@@ -132,8 +136,10 @@ def rows_modal() -> dbc.Modal:
             ),
             dbc.ModalFooter(
                 [
-                    dbc.Button(t("common.export_csv"), id="rows-csv", color="primary", n_clicks=0),
-                    html.A(t("explore.open"), id="rows-explore", href="/explore", className="btn btn-outline-primary"),
+                    dbc.Button(t("common.export_csv"), id="rows-csv", color="primary", n_clicks=0,
+                               class_name=None if auth.may_open("/_export") else "d-none"),
+                    html.A(t("explore.open"), id="rows-explore", href="/explore",
+                           className="btn btn-outline-primary" + ("" if auth.may_open("/explore") else " d-none")),
                     dbc.Button(t("common.close"), id="rows-close", color="secondary", outline=True, n_clicks=0),
                 ]
             ),

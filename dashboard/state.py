@@ -50,6 +50,13 @@ def parse_year(text: object) -> int | None:
 
 
 
+def town_scope() -> str | None:
+    """The town the signed-in account is limited to (None: the whole district, or outside a request)."""
+    from dashboard import auth  # the request's account; loaded on first use
+
+    return auth.town_scope()
+
+
 def first_param(value: object) -> str | None:
     """The first value of a query parameter ('' and missing are None)."""
     if isinstance(value, list | tuple):
@@ -75,6 +82,9 @@ class ViewState:
         text = {key: first_param(params.get(key)) for key in _KNOWN}
         codes = (text["towns"] or "").split(",")
         towns = tuple(dict.fromkeys(c for c in codes if c in TOWN_CODES))
+        scope = town_scope()
+        if scope is not None and towns != (scope,):  # a town-scoped account sees its own town, and says so
+            towns = (scope,)
         start, end, year = parse_date(text["start"]), parse_date(text["end"]), parse_year(text["year"])
         community = text["community"] if len(towns) == 1 else None
         if community is not None and len(community) > MAX_COMMUNITY_CHARS:
@@ -139,5 +149,11 @@ class ViewState:
         return start, end
 
     def filters(self, data_end: dt.date | None) -> Filters:
+        """The query filters of this view; a town-scoped account's (``dashboard.auth.town_scope``) are always
+        its own town's, whatever the URL says (its community kept only inside that town)."""
         start, end = self.resolved(data_end)
+        scope = town_scope()
+        if scope is not None:
+            community = self.community if self.town == scope else None
+            return Filters(start=start, end=end, towns=(scope,), community=community)
         return Filters(start=start, end=end, towns=self.towns, community=self.community if self.town else None)

@@ -25,11 +25,12 @@ def _url(tmp_path: Path) -> str:
 def test_adb001_upgrade_from_empty_creates_the_tables_and_matches_the_schema(tmp_path: Path) -> None:
     engine = appdb.make_engine(_url(tmp_path))
     assert appdb.current_revision(engine) is None
-    assert appdb.upgrade(engine) == "0002"
+    assert appdb.upgrade(engine) == "0003"
     names = set(sa.inspect(engine).get_table_names())
-    assert {"snapshot", "commitment", "saved_view", "alembic_version"} <= names
+    assert {"snapshot", "commitment", "saved_view", "app_user", "kiosk_token", "audit_log", "app_secret",
+            "alembic_version"} <= names
     assert appdb.check_drift(engine) == []  # `alembic check`: the migrations build exactly schema.METADATA
-    assert appdb.upgrade(engine) == "0002"  # again: nothing to do
+    assert appdb.upgrade(engine) == "0003"  # again: nothing to do
     engine.dispose()
 
 
@@ -149,11 +150,11 @@ def test_adb008_adds_from_two_connections_at_once_both_survive(tmp_path: Path) -
 def test_adb009_kpi_appdb_upgrade(tmp_path: Path) -> None:
     target = tmp_path / "meeting.sqlite"
     out = run_kpi("appdb", "upgrade", "--app-db", str(target), "--lang", "en").stdout
-    assert out.strip() == f"application database sqlite:///{target}: revision — → 0002"
+    assert out.strip() == f"application database sqlite:///{target}: revision — → 0003"
     out = run_kpi("appdb", "current", "--app-db", str(target)).stdout
-    assert out.strip() == f"应用数据库 sqlite:///{target}：版本 0002 → 0002"
+    assert out.strip() == f"应用数据库 sqlite:///{target}：版本 0003 → 0003"
     con = sqlite3.connect(target)
-    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
     con.close()
 
 
@@ -166,5 +167,5 @@ def test_adb010_the_app_upgrades_its_database_on_startup(tmp_path: Path, monkeyp
     create_app(wh, warm=False)  # no --app-db, no KPI_APP_DB: appdb.sqlite beside the warehouse
     beside = tmp_path / "wh" / "appdb.sqlite"
     con = sqlite3.connect(beside)
-    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
     con.close()

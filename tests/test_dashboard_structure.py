@@ -122,6 +122,7 @@ def test_dstr005_wsgi_entry_serves_the_warehouse_named_by_kpi_warehouse(
     small_warehouse: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("KPI_WAREHOUSE", str(small_warehouse))
+    monkeypatch.setenv("KPI_HOST", "127.0.0.1")  # bound to loopback, no users: open (docs/SECURITY.md)
     sys.modules.pop("dashboard.wsgi", None)
     wsgi = importlib.import_module("dashboard.wsgi")
     try:
@@ -132,6 +133,12 @@ def test_dstr005_wsgi_entry_serves_the_warehouse_named_by_kpi_warehouse(
         with wsgi.server.test_request_context():
             text = json.dumps(page["layout"]().to_plotly_json(), ensure_ascii=False, default=str)
         assert "wh-error" not in text and "vi.trend" in text
+    finally:
+        sys.modules.pop("dashboard.wsgi", None)
+    monkeypatch.delenv("KPI_HOST")  # a WSGI server that does not say where it is bound: sign-in required
+    wsgi = importlib.import_module("dashboard.wsgi")
+    try:
+        assert wsgi.server.test_client().get("/").headers["Location"] == "/login?next=/"
     finally:
         sys.modules.pop("dashboard.wsgi", None)
 

@@ -57,3 +57,46 @@ saved_view = sa.Table(  # revision 0002: a page's view kept under a name (dashbo
     sa.Column("created_at", sa.DateTime, nullable=False),  # UTC
     sa.UniqueConstraint("page", "name", name="uq_saved_view_page"),
 )
+
+# revision 0003: sign-in, roles, kiosk tokens and the audit trail (dashboard.auth)
+app_user = sa.Table(
+    "app_user", METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("username", sa.String(64), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(255), nullable=False),  # argon2id (argon2-cffi), never the password
+    sa.Column("role", sa.String(10), nullable=False),  # viewer / analyst / admin
+    sa.Column("town_code", sa.String(16)),  # None: the whole district; else the rows of that town only
+    sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("session_stamp", sa.String(32), nullable=False),  # renewed on every change: old sessions end
+    sa.Column("created_at", sa.DateTime, nullable=False),  # UTC
+    sa.Column("updated_at", sa.DateTime, nullable=False),  # UTC
+    sa.CheckConstraint("role IN ('viewer', 'analyst', 'admin')", name="role"),
+)
+
+kiosk_token = sa.Table(
+    "kiosk_token", METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(64), nullable=False, unique=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),  # SHA-256 hex of the token
+    sa.Column("role", sa.String(10), nullable=False, server_default="viewer"),
+    sa.Column("created_at", sa.DateTime, nullable=False),  # UTC
+    sa.Column("last_used_at", sa.DateTime),
+    sa.Column("revoked_at", sa.DateTime),  # set: the token no longer signs anyone in
+    sa.CheckConstraint("role IN ('viewer', 'analyst', 'admin')", name="role"),
+)
+
+audit_log = sa.Table(
+    "audit_log", METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime, nullable=False, index=True),  # UTC
+    sa.Column("actor", sa.String(100), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False, index=True),
+    sa.Column("detail", sa.JSON, nullable=False),
+    sa.Column("remote_addr", sa.String(64)),
+)
+
+app_secret = sa.Table(  # the key that signs session cookies, shared by every worker of every server
+    "app_secret", METADATA,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("value", sa.String(128), nullable=False),
+)

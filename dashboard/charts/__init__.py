@@ -102,3 +102,14 @@ def drills() -> dict[str, Drill]:
 def cards(ctx: PageContext, page: str, **col: Any) -> list[dbc.Col]:
     """The page's charts as columns of one row (Bootstrap wraps them), in their order."""
     return [dbc.Col(chart.card(ctx), xs=12, xl=chart.width, **col) for chart in charts(page)]
+
+
+def drill_folders() -> dict[str, str]:
+    """The page folder (``dashboard/charts/<folder>``) of every drill key: the access guard's chart → page map."""
+    out: dict[str, str] = {}
+    for m in modules():
+        folder = m.__name__.split(".")[2]
+        for spec in [getattr(m, "CHART", None), *getattr(m, "DRILLS", ())]:
+            if isinstance(spec, Drill):
+                out[spec.key] = folder
+    return out
