@@ -1,39 +1,25 @@
 """Who does what on the desk: the actor of a request, and the audit record of uploads, mappings and loads.
 
-Sign-in and the audit log belong to the app's access layer (``dashboard.auth``: ``session.actor()`` and
-``audit.record(actor, action, detail)``); the desk calls them when they are installed. Without them the actor is
-``anonymous`` and the desk's own records (each upload's and job's JSON in the spool, the mapping overlay's
-``created_by``) are the trail. Actions: ``data_upload``, ``data_mapping``, ``data_load_queued``,
-``data_load_done``, ``data_load_failed``.
+Sign-in and the audit log belong to the app's access layer (``dashboard.auth``); the desk names the signed-in
+actor (``anonymous`` in open mode) and writes its data changes to that one audit log. Actions:
+``data_upload``, ``data_mapping``, ``data_load_queued``, ``data_load_done``, ``data_load_failed``.
 """
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
 from typing import Any
 
-ANONYMOUS = "anonymous"
-
-
-def _auth(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(f"dashboard.auth.{name}")
-    except ImportError:  # no access layer installed
-        return None
+from dashboard.auth import audit, session
 
 
 def actor() -> str:
     """The signed-in user of the current request, else ``anonymous``."""
-    session = _auth("session")
-    return session.actor() if session is not None else ANONYMOUS
+    return session.actor()
 
 
 def record(who: str, action: str, detail: dict[str, Any]) -> None:
-    """Record a data change in the app's audit log, when there is one (it never raises into the caller)."""
-    log = _auth("audit")
-    if log is not None:
-        log.record(who, action, detail)
+    """Record a data change in the app's audit log (it never raises into the caller)."""
+    audit.record(who, action, detail)
 
 
 def job_finished(job: Any) -> None:
