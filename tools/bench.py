@@ -74,7 +74,8 @@ def load(exports_dir: Path, warehouse: Path) -> dict[str, float]:
     if proc.returncode != 0:
         raise RuntimeError(f"kpi load failed ({proc.returncode}): {proc.stderr.read().decode() if proc.stderr else ''}")
     gen = Path(os.path.realpath(warehouse))
-    return {"load_s": elapsed, "load_peak_mb": usage.ru_maxrss / 1024, "warehouse_mb": gen.stat().st_size / 1e6}
+    return {"load_s": elapsed, "load_cpu_s": usage.ru_utime + usage.ru_stime, "load_peak_mb": usage.ru_maxrss / 1024,
+            "warehouse_mb": gen.stat().st_size / 1e6}
 
 
 def _cases(warehouse: Path) -> int:
@@ -182,15 +183,17 @@ def table(result: dict[str, Any]) -> str:
         lines.append(f"| `kpi bench` ({result['etl_rows']:,}-row CSV): kpi load / read_csv | | {e['load']:.2f} s / "
                      f"{e['baseline']:.2f} s = **{e['ratio']:.2f}×** | ≤ {GOAL_ETL_RATIO}× "
                      f"| {_ok(e['ratio'] <= GOAL_ETL_RATIO)} |")
-    lines.append(f"| load of the demo: wall time | {small['load_s']:.1f} s | {big['load_s']:.1f} s | | |")
+    lines.append(f"| load of the demo: wall (CPU) time | {small['load_s']:.1f} s ({small['load_cpu_s']:.1f} s) "
+                 f"| {big['load_s']:.1f} s ({big['load_cpu_s']:.1f} s) | | |")
     lines.append(f"| load of the demo: peak memory | {small['load_peak_mb']:.0f} MB | **{big['load_peak_mb']:.0f} MB** "
                  f"| ≤ {GOAL_LOAD_PEAK_MB} MB | {_ok(big['load_peak_mb'] <= GOAL_LOAD_PEAK_MB)} |")
     lines.append(f"| warehouse file | {small['warehouse_mb']:.0f} MB | {big['warehouse_mb']:.0f} MB | | |")
     for path, p in big["pages"].items():
         s = small["pages"].get(path, {})
         lines.append(
-            f"| `{path}` server render p50 / p95 (cold cache) | {s.get('p50', 0):.3f} / {s.get('p95', 0):.3f} s | "
-            f"**{p['p50']:.3f}** / {p['p95']:.3f} s | ≤ {GOAL_RENDER_S} s | {_ok(p['p95'] <= GOAL_RENDER_S)} |")
+            f"| `{path}` server render p50 / p95 (CPU p50), cold cache | {s.get('p50', 0):.3f} / {s.get('p95', 0):.3f} "
+            f"({s.get('cpu_p50', 0):.3f}) s | **{p['p50']:.3f}** / {p['p95']:.3f} ({p['cpu_p50']:.3f}) s "
+            f"| ≤ {GOAL_RENDER_S} s | {_ok(p['p95'] <= GOAL_RENDER_S)} |")
     for path, p in big["pages"].items():
         s = small["pages"].get(path, {})
         lines.append(f"| `{path}` bytes, uncached browser | {s.get('bytes', 0) / 1e6:.2f} MB "
