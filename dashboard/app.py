@@ -25,7 +25,7 @@ from dash import html
 from dash.development.base_component import Component
 
 import pages
-from dashboard import callbacks, shell
+from dashboard import callback_guard, callbacks, serving, shell, web_api
 from dashboard.appdb import AppDB, resolve_url
 from dashboard.data import Warehouse
 from dashboard.figures import theme
@@ -182,6 +182,9 @@ def create_app(warehouse_path: str | Path, warm: bool = True, refresh_s: float =
     app.layout = functools.partial(shell.layout, services)
     callbacks.register(app, services)
     complete_validation_layout(app)
+    serving.install(app)  # compression, cache and security headers
+    callback_guard.install(app)  # malformed callback requests → 400
+    web_api.install(app, services)  # /health, /api/report/<year>
     if warm and problem is None:
         threading.Thread(target=_warm, args=(server,), name="kpi-warm", daemon=True).start()
     return app

@@ -26,18 +26,11 @@ from dashboard.ids import parse_id, pattern_id
 from dashboard.pagekit import data_end
 from dashboard.services import Services
 from dashboard.shell import nav, nav_id, page_of, town_options
-from dashboard.state import ViewState
+from dashboard.state import ViewState, parse_date, parse_year
 from warehouse import indicators
 from warehouse.queries import overview as q
 
 LOC = "_pages_location"
-
-
-def _date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
 
 
 def sync_filters(
@@ -53,7 +46,7 @@ def sync_filters(
     """(search, start_date, end_date, towns) after ``trigger`` changed: the URL wins unless a control moved."""
     state = ViewState.from_search(search)
     if trigger == "date-range":
-        start_d, end_d = _date(start), _date(end)
+        start_d, end_d = parse_date(start), parse_date(end)
         if state.start is None and state.end is None:  # the controls showed the defaults: keep them implicit
             try:
                 if (start_d, end_d) == state.resolved(data_end(wh)):
@@ -116,11 +109,15 @@ def breadcrumb(state: ViewState, town_names: dict[str, str], page: dict[str, Any
     return crumbs
 
 
-def range_note(state: ViewState) -> str | None:
-    """The visible note when the URL's range was reversed (it is read end → start, never silently)."""
-    if not state.reversed:
-        return None
-    return t("filter.reversed", state.lang, start=state.start, end=state.end)
+def range_note(state: ViewState, with_range: bool = True) -> str | None:
+    """The visible note when the URL's range was reversed (it is read end → start, never silently; on pages
+    with the range filter) and when a URL parameter's value was unusable (dropped for its default)."""
+    notes = []
+    if state.reversed and with_range:
+        notes.append(t("filter.reversed", state.lang, start=state.start, end=state.end))
+    if state.invalid:
+        notes.append(t("filter.invalid", state.lang, names=", ".join(state.invalid)))
+    return " · ".join(notes) or None
 
 
 def tab_title(page: dict[str, Any], lang: str) -> str:
@@ -222,7 +219,7 @@ def register(app: dash.Dash, services: Services) -> None:
             "range" not in shown,
             "towns" not in shown,
             {} if shown else {"display": "none"},  # nothing to reset on a page without the shell's filters
-            range_note(state) if "range" in shown else None,
+            range_note(state, "range" in shown),
             tab_title(page, lang),
         )
 
@@ -332,9 +329,10 @@ def register(app: dash.Dash, services: Services) -> None:
     )
     def _report_year(year, search):
         state = ViewState.from_search(search)
-        if not year or state.year == year:
+        chosen = parse_year(year)
+        if chosen is None or state.year == chosen:
             return no_update
-        return state.with_(year=int(year)).to_search()
+        return state.with_(year=chosen).to_search()
 
     app.clientside_callback(
         "function(path) { return path || ''; }",

@@ -217,15 +217,15 @@ def _query(args: argparse.Namespace, sql: str) -> list[dict]:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from dashboard import format as fmt
-    from warehouse.report import REPORT_FIGURES, report
+    from warehouse.report import REPORT_FIGURES, report, to_json
 
     con = store.connect_readonly(store.warehouse_path(args.warehouse))
     try:
         figures = report(con, args.year)
     finally:
         con.close()
-    if args.json:
-        _print_json(figures)
+    if args.json:  # the same bytes as the server's /api/report/<year>
+        sys.stdout.write(to_json(figures).decode())
         return 0
     from rich.table import Table
 
@@ -351,6 +351,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("the dashboard is not part of this build yet; `kpi report --year 2022` prints the figures")
         return 2
     warehouse = store.warehouse_path(args.warehouse)
+    if getattr(args, "prod", False):  # gunicorn, several workers (dashboard/prod.py, docs/DEPLOY.md)
+        from dashboard import prod
+        from dashboard.i18n import t
+
+        workers = args.workers or prod.default_workers()
+        print(t("cli.serve_prod", os.environ.get("KPI_LANG", "zh"), workers=workers, host=args.host, port=args.port,
+                warehouse=warehouse), flush=True)
+        prod.run(warehouse, args.host, args.port, workers, getattr(args, "app_db", None))
+        return 0
     app = create_app(warehouse, app_db=getattr(args, "app_db", None))
     print(f"serving {warehouse} at http://{args.host}:{args.port}/", flush=True)
     app.run(host=args.host, port=args.port, debug=args.debug)
@@ -448,6 +457,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
     p.add_argument("--debug", action="store_true")
+    p.add_argument("--prod", action="store_true",
+                   help="serve with gunicorn: several worker processes, bounded DuckDB memory and threads")
+    p.add_argument("--workers", type=int, help="gunicorn workers with --prod (default: the cores + 1, 2 to 8)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("bench", help="ETL benchmark: kpi load vs a bare DuckDB read_csv")

@@ -53,9 +53,13 @@ SUPERVISED_LIMIT = 2000
 
 
 def week_span(iso_week: str) -> tuple[dt.date, dt.date]:
-    """(Monday, Sunday) of an ISO week id such as ``2022-W48``; ValueError for anything else."""
-    period = calendar.parse(iso_week)
-    if period is None or period.type != "week":
+    """(Monday, Sunday) of an ISO week id such as ``2022-W48``; ValueError for anything else (a week outside the
+    calendar's years too: ``9999-W52`` has no week after it)."""
+    try:
+        period = calendar.parse(iso_week)
+    except (ValueError, OverflowError):  # ``²⁰²²-W01``, ``9999-W52`` (its Sunday is past the last date)
+        period = None
+    if period is None or period.type != "week" or not calendar.MIN_YEAR <= period.start.year <= calendar.MAX_YEAR:
         raise ValueError(f"not an ISO week: {iso_week!r} (expected e.g. 2022-W48)")
     return period.start, period.end
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from etl.limits import MAX_CELL_CHARS
 from etl.sources import ColumnSpec, SourceSpec
+from warehouse.rules.calendar import MAX_YEAR, MIN_YEAR
 
 # kpi_fold is the SQL twin of etl.text.fold_width (applied per kind: dates, numbers, ids, enumerations, lookups).
 # Look-alike minus signs (U+2212 minus, U+2010/2011 hyphens, U+FE63 small hyphen-minus) fold to '-' with them,
@@ -19,7 +20,6 @@ FULL_WIDTH_RE = f"[{chr(0xFF01)}-{chr(0xFF5E)}\u3000\u00a0{_MINUS_LIKE}]"
 
 # Values a clerk would catch. Dates outside these years are rejected before any arithmetic sees them;
 # numbers must be finite and below MAX_ABS; only these columns may be negative (coordinates, scores, targets).
-MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_ABS = 1e12
 SIGNED_COLUMNS = frozenset({"x", "y", "score", "target"})
 

@@ -320,3 +320,40 @@ def test_wall014_stale_sources_and_alert_sentences() -> None:
     assert [s.children for s in panels.alert_items(found, d, "en")] == [
         "On-time closure rate turned red", "Wenquan turned red", "Qiaotou dropped into the bottom three (8 of 9)",
         "数字城管: city rank fell to #3 (below second)"]
+
+
+def test_wall015_a_refresh_without_new_data_builds_nothing_again(small_warehouse: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The soak's flatness: what depends only on the data is built once per generation, not per refresh."""
+    from pages.wall import panels
+
+    built: list[str] = []
+
+    def counting(name: str, build: Any) -> Any:
+        def wrapped(*args: Any) -> Any:
+            built.append(name)
+            return build(*args)
+        return wrapped
+
+    for name, build in list(panels.PANEL_BODIES.items()):
+        monkeypatch.setitem(panels.PANEL_BODIES, name, counting(name, build))
+    monkeypatch.setattr(panels, "ticker", counting("ticker", panels.ticker))
+    wh = Warehouse(small_warehouse)
+    state: dict[str, Any] = {}
+    for _ in range(5):
+        state = page.refresh(wh, "?panels=kpis,league", state, "127.0.0.1")[-1]
+    assert sorted(built) == ["kpis", "league", "ticker"]
+    page.refresh(wh, "?panels=city", state, "127.0.0.1")  # another playlist is another view: built once
+    assert sorted(built) == ["city", "kpis", "league", "ticker", "ticker"]
+
+
+def test_wall016_freshness_strip_follows_the_clock(small_warehouse: Path) -> None:
+    """The strip is rebuilt when a source's status against the clock changes, and only then."""
+    wh = Warehouse(small_warehouse)
+    d = page._data(wh, "zh")
+    loaded = max(d.freshness.loc[d.freshness["source"] == "dcm_cases", "last_load_at"])
+    on_time, _ = page._fresh(wh, d, "zh", loaded + dt.timedelta(hours=23))
+    same, _ = page._fresh(wh, d, "zh", loaded + dt.timedelta(hours=23, minutes=59))
+    late, _ = page._fresh(wh, d, "zh", loaded + dt.timedelta(days=1, minutes=1))  # cadence 1 day
+    assert same is on_time
+    assert "wall-stale" not in str(on_time) and "数据逾期未更新：数字城管案件" in str(late)

@@ -11,6 +11,7 @@ import csv
 from importlib import resources
 
 import duckdb
+import orjson
 
 from warehouse import indicators
 from warehouse.indicators import Indicator
@@ -42,6 +43,11 @@ def report(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, float | None]
         else:
             result[fig.key] = int(value) if float(value).is_integer() else round(float(value), 4)
     return result
+
+
+def to_json(figures: dict[str, float | None]) -> bytes:
+    """The report's JSON as ``kpi report --json`` prints it and ``/api/report/<year>`` sends it (one encoding)."""
+    return orjson.dumps(figures, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS) + b"\n"
 
 
 def rows_behind(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:

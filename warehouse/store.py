@@ -318,6 +318,17 @@ def _prune(path: Path, keep_latest: Path) -> None:
             Path(str(old) + ".wal").unlink(missing_ok=True)
 
 
+def reader_config() -> dict[str, str]:
+    """DuckDB settings of a reader: ``KPI_DUCKDB_MEMORY`` (e.g. ``256MB``) and ``KPI_DUCKDB_THREADS`` when set
+    (``kpi serve --prod`` sets both per worker: dashboard/prod.py), else DuckDB's defaults."""
+    config = {}
+    if memory := os.environ.get("KPI_DUCKDB_MEMORY"):
+        config["memory_limit"] = memory
+    if threads := os.environ.get("KPI_DUCKDB_THREADS"):
+        config["threads"] = threads
+    return config
+
+
 def connect_readonly(path: Path, retries: int = 3) -> duckdb.DuckDBPyConnection:
     """Open the published generation read-only, with a clear error when there is none."""
     for attempt in range(retries):
@@ -328,7 +339,7 @@ def connect_readonly(path: Path, retries: int = 3) -> duckdb.DuckDBPyConnection:
                 "or `kpi demo`"
             )
         try:
-            con = duckdb.connect(str(gen), read_only=True)
+            con = duckdb.connect(str(gen), read_only=True, config=reader_config())
         except duckdb.IOException as exc:
             if attempt + 1 < retries and not gen.exists():  # pruned between readlink and open
                 time.sleep(0.05)

@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from dashboard.i18n import t, value_color, value_label
+from dashboard.i18n import town_label as _town_name
 from warehouse.rules import status as status_rule
 
 FONT_FAMILY = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
@@ -91,7 +92,7 @@ def town_label(code: str | None, name: str | None, lang: str) -> str:
     English its short label (``dashboard/value_labels.csv``) when it has one."""
     town = towns().get(code or "")
     if town is not None:
-        return town.name if lang == "zh" else town.pinyin
+        return _town_name(town.name, town.pinyin, lang)
     return value_label("department", name, lang, short=True) if name else code or common("unknown", lang)
 
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlencode
 
 from dashboard import format as fmt
 from dashboard.i18n import t
-from dashboard.state import first_param
+from dashboard.state import first_param, parse_date
 from warehouse import scoring
 from warehouse.rules import calendar
 
@@ -34,10 +34,7 @@ class RankView:
     def from_params(cls, params: dict[str, Any]) -> RankView:
         grain = first_param(params.get("grain")) or "month"
         mode = first_param(params.get("mode")) or "ratio"
-        try:
-            period = dt.date.fromisoformat(first_param(params.get("period")) or "")
-        except ValueError:
-            period = None
+        period = parse_date(first_param(params.get("period")))
         weights: tuple[float, ...] = ()
         text = first_param(params.get("w"))
         if text:

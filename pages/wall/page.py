@@ -20,6 +20,7 @@ import flask
 import plotly.utils
 from dash import Input, Output, State, dcc, html, no_update
 
+from dashboard import freshness
 from dashboard.data import DataUnavailable, Warehouse
 from dashboard.i18n import t
 from dashboard.services import Services
@@ -49,7 +50,11 @@ def _remote() -> str | None:
 def render(wh: Warehouse, params: dict[str, Any], state: dict[str, Any] | None) -> dict[str, Any]:
     """Everything the wall shows now, and what changed since ``state`` (the previous refresh's):
     ``bodies`` (panel → children), ``ticker``, ``fresh``, ``alerts`` (None: unchanged), ``playlist``,
-    ``state`` (the next one: generation, digests, the alert rule's look)."""
+    ``state`` (the next one: generation, digests, the alert rule's look).
+
+    What depends only on the data (panels, ticker, playlist, their digests, the alert look) is built once per
+    generation, language and playlist (``_static``); a refresh with no new data only checks freshness against
+    the clock, so its cost stays the same however long the wall runs."""
     lang = ViewState.from_params(params).lang
     state = state or {}
     gen = wh.generation()
@@ -60,24 +65,40 @@ def render(wh: Warehouse, params: dict[str, Any], state: dict[str, Any] | None) 
         bodies = {p: (msg if p == playlist.panels[0] else []) for p in PANELS}
         return {"bodies": bodies, "ticker": [], "fresh": [], "alerts": [], "playlist": _pl(playlist),
                 "state": {"gen": gen, "digests": {}, "look": None}}
-    playlist = playlist.on_stage(d.snow_season, d.snow_event)
-    bodies = {p: panels.PANEL_BODIES[p](d, lang) if p in playlist.panels else [] for p in PANELS}
-    out: dict[str, Any] = {
-        "bodies": bodies,
-        "ticker": panels.ticker(d, lang),
-        "fresh": panels.fresh(d, lang, dt.datetime.now()),
-        "playlist": _pl(playlist),
-        "alerts": None,
-    }
-    new_look = look(d)
+    static = wh.memo(("wall.static", lang, playlist), lambda: _static(d, lang, playlist))
+    fresh, fresh_digest = _fresh(wh, d, lang, dt.datetime.now())
+    out: dict[str, Any] = {**static["shown"], "fresh": fresh, "alerts": None}
     if gen != state.get("gen"):  # new data: the alert rule compares with the previous refresh's look
-        found = alert_rule.alerts(new_look, alert_rule.Look.from_json(state.get("look")))
+        found = alert_rule.alerts(static["look"], alert_rule.Look.from_json(state.get("look")))
         out["alerts"] = panels.alert_items(found, d, lang)
-    digests = {k: _digest(v) for k, v in [*bodies.items(), ("ticker", out["ticker"]), ("fresh", out["fresh"]),
-                                          ("playlist", out["playlist"])]}
+    digests = {**static["digests"], "fresh": fresh_digest}
     out["changed"] = {k for k, v in digests.items() if state.get("digests", {}).get(k) != v}
-    out["state"] = {"gen": gen, "digests": digests, "look": new_look.to_json()}
+    out["state"] = {"gen": gen, "digests": digests, "look": static["look_json"]}
     return out
+
+
+def _static(d: WallData, lang: str, playlist: Playlist) -> dict[str, Any]:
+    """The parts of the wall that change only with the data: shown parts, their digests, the alert look."""
+    playlist = playlist.on_stage(d.snow_season, d.snow_event)
+    shown = {
+        "bodies": {p: panels.PANEL_BODIES[p](d, lang) if p in playlist.panels else [] for p in PANELS},
+        "ticker": panels.ticker(d, lang),
+        "playlist": _pl(playlist),
+    }
+    digests = {k: _digest(v) for k, v in [*shown["bodies"].items(), ("ticker", shown["ticker"]),
+                                          ("playlist", shown["playlist"])]}
+    look_now = look(d)
+    return {"shown": shown, "digests": digests, "look": look_now, "look_json": look_now.to_json()}
+
+
+def _fresh(wh: Warehouse, d: WallData, lang: str, now: dt.datetime) -> tuple[list[Any], str]:
+    """The freshness strip and its digest; rebuilt only when a source's status against the clock changes."""
+    statuses = tuple(freshness.status(d.freshness, now)["status"])
+    return wh.memo(("wall.fresh", lang, statuses), lambda: _with_digest(panels.fresh(d, lang, now)))
+
+
+def _with_digest(children: list[Any]) -> tuple[list[Any], str]:
+    return children, _digest(children)
 
 
 def _pl(p: Playlist) -> dict[str, Any]:
@@ -109,7 +130,7 @@ def _layout(wh: Warehouse | None, params: dict[str, Any]) -> html.Div:
             r = render(wh, params, None)
         except DataUnavailable as exc:
             problem = str(exc)
-    bodies = r["bodies"] if r else {p: [] for p in PANELS}
+    bodies = dict(r["bodies"]) if r else {p: [] for p in PANELS}
     if denied or problem or wh is None:
         first = playlist.panels[0]
         bodies[first] = [html.Div(t("wall.denied", lang) if denied else problem or t("wall.empty", lang),
@@ -204,6 +225,7 @@ def refresh(wh: Warehouse, search: str | None, state: dict[str, Any] | None, rem
     playlist, next state), ``no_update`` wherever nothing changed."""
     params = parse_qs((search or "").lstrip("?"))
     nothing = (no_update,) * (len(PANELS) + 6)
+    state = state if isinstance(state, dict) else None  # the page's own store; anything else starts afresh
     if not access.allowed(first_param(params.get("token")), remote):
         return nothing
     try:

@@ -100,3 +100,39 @@ def test_dispb002_english(dash_duo: Any, browser_warehouse: Path, tmp_path: Path
     assert "Not yet held" in dash_duo.find_element("#dp-state").text
     shot(dash_duo, "dispatch_en")
     assert console_errors(dash_duo) == []
+
+
+def test_dispb003_the_meeting_pack_download_opens_and_matches_the_screen(dash_duo: Any, browser_warehouse: Path,
+                                                                          tmp_path: Path) -> None:
+    """Click 下载会议材料: a ZIP of the week's XLSX, PPTX and PDF arrives, and each opens with the screen's week
+    and indicators."""
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+    from pptx import Presentation
+
+    dash_duo.start_server(create_app(browser_warehouse, app_db=f"sqlite:///{tmp_path / 'app.sqlite'}"))
+    viewport(dash_duo)
+    d = dash_duo.driver
+    visit(dash_duo, "/dispatch?week=2023-W25")
+    on_screen = [r.find_elements(By.CSS_SELECTOR, "td")[0].text
+                 for r in d.find_elements(By.CSS_SELECTOR, "#dp-indicators tbody tr")]
+    _click(dash_duo, dash_duo.wait_for_element("#meeting-pack-button", timeout=30))
+    folder = Path(dash_duo.download_path)
+    target = folder / "meeting-2023-W25-zh.zip"
+    _wait(lambda: target.is_file() and not list(folder.glob("*.crdownload")), timeout=180.0)
+    with zipfile.ZipFile(target) as zf:
+        assert sorted(zf.namelist()) == ["meeting-2023-W25-zh.pdf", "meeting-2023-W25-zh.pptx",
+                                         "meeting-2023-W25-zh.xlsx"]
+        wb = load_workbook(io.BytesIO(zf.read("meeting-2023-W25-zh.xlsx")))
+        deck = Presentation(io.BytesIO(zf.read("meeting-2023-W25-zh.pptx")))
+        pdf = zf.read("meeting-2023-W25-zh.pdf")
+    assert wb.sheetnames[0] == "周调度工作简报（2023年第25周）"
+    ws = wb["指标总览"]
+    in_pack = [ws.cell(row=r, column=1).value for r in range(3, ws.max_row + 1) if ws.cell(row=r, column=1).value]
+    assert len(on_screen) == 8 and in_pack == on_screen
+    title_slide = " ".join(shape.text_frame.text for shape in deck.slides[0].shapes if shape.has_text_frame)
+    assert "2023年第25周" in title_slide
+    assert pdf.startswith(b"%PDF-")
+    assert console_errors(dash_duo) == []

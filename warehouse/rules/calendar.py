@@ -32,6 +32,9 @@ import re
 from typing import NamedTuple
 
 GRAINS: tuple[str, ...] = ("day", "week", "month", "quarter", "half", "year")
+# The years the product knows: a loaded date outside them is rejected (etl/sqlgen.py), a URL date outside them is
+# ignored with a note (dashboard/state.py), so no period arithmetic ever runs off the calendar's ends.
+MIN_YEAR, MAX_YEAR = 2000, 2100
 _MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 _CN_DIGITS = str.maketrans("一二三四", "1234")
 
