@@ -48,7 +48,7 @@ def _kinds(wh: Path) -> dict[str, str]:
     con = store.connect_readonly(wh)
     try:
         return dict(con.execute("SELECT table_name, table_type FROM information_schema.tables "
-                                "WHERE table_name LIKE 'mart\\_%' ESCAPE '\\'").fetchall())
+                                "WHERE table_schema = 'main'").fetchall())
     finally:
         con.close()
 
