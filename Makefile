@@ -24,9 +24,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# The benchmark suite (tools/bench.py, docs/PERFORMANCE.md): one table; SCALE picks the large demo (200 ≈ 5 M cases).
+SCALE ?= 40
 bench: $(STAMP)
-	$(BIN)/kpi bench
-	$(MAKE) bench-wall
+	$(BIN)/python tools/bench.py --scale $(SCALE)
 
 # The wall screen's soak: a simulated day (1,440 refreshes at 0.3 s) on data/warehouse.duckdb (docs/WALL.md).
 bench-wall: $(STAMP)

@@ -150,6 +150,11 @@ class Warehouse:
             ],
         )
 
+    def forget(self) -> None:
+        """Drop every cached result (the connection stays open): the next requests query cold (tools/bench.py)."""
+        with self._lock:
+            self._cache.clear()
+
     def close(self) -> None:
         with self._lock:
             if self._con is not None:

@@ -94,8 +94,8 @@ def time_kpi_load(csv_path: Path, warehouse: Path) -> float:
     return elapsed
 
 
-def run_benchmark(rows: int, workdir: Path, keep: bool = False, repeats: int = 3) -> int:
-    """Alternate baseline and `kpi load` runs; print each median and their ratio."""
+def measure(rows: int, workdir: Path, keep: bool = False, repeats: int = 3) -> dict[str, float | list[float]]:
+    """Alternate baseline and `kpi load` runs: each side's times and medians, and the ratio of the medians."""
     workdir.mkdir(parents=True, exist_ok=True)
     csv_path = workdir / f"dcm_cases_{rows}.csv"
     if not csv_path.exists():
@@ -107,13 +107,19 @@ def run_benchmark(rows: int, workdir: Path, keep: bool = False, repeats: int = 3
     for _ in range(repeats):
         baselines.append(time_baseline(csv_path, workdir / "baseline.duckdb"))
         loads.append(time_kpi_load(csv_path, workdir / "wh" / "warehouse.duckdb"))
-    baseline, load = statistics.median(baselines), statistics.median(loads)
-    print(f"baseline CREATE TABLE AS SELECT * FROM read_csv: median {baseline:.2f} s of "
-          + ", ".join(f"{t:.2f}" for t in baselines))
-    print(f"kpi load (whole process):                        median {load:.2f} s of "
-          + ", ".join(f"{t:.2f}" for t in loads))
-    print(f"ratio kpi load / baseline (medians, {repeats} alternating runs): {load / baseline:.2f} (goal ≤ 2.0)")
     if not keep:
         shutil.rmtree(workdir / "wh", ignore_errors=True)
         (workdir / "baseline.duckdb").unlink(missing_ok=True)
+    baseline, load = statistics.median(baselines), statistics.median(loads)
+    return {"baselines": baselines, "loads": loads, "baseline": baseline, "load": load, "ratio": load / baseline}
+
+
+def run_benchmark(rows: int, workdir: Path, keep: bool = False, repeats: int = 3) -> int:
+    """Alternate baseline and `kpi load` runs; print each median and their ratio."""
+    m = measure(rows, workdir, keep, repeats)
+    print(f"baseline CREATE TABLE AS SELECT * FROM read_csv: median {m['baseline']:.2f} s of "
+          + ", ".join(f"{t:.2f}" for t in m["baselines"]))
+    print(f"kpi load (whole process):                        median {m['load']:.2f} s of "
+          + ", ".join(f"{t:.2f}" for t in m["loads"]))
+    print(f"ratio kpi load / baseline (medians, {repeats} alternating runs): {m['ratio']:.2f} (goal ≤ 2.0)")
     return 0

@@ -22,6 +22,9 @@ MAX_FIELD_BYTES = 16 << 20  # a CSV field over 16 MiB stops the file (an unclose
 
 
 LOAD_MEMORY_LIMIT = os.environ.get("KPI_LOAD_MEMORY", "512MB")  # DuckDB's memory in a load (spills beyond it)
+# DuckDB's threads in a load: every core by default (a load is the machine's one writer); KPI_LOAD_THREADS=1 leaves
+# the other cores to a server on the same machine. Memory per thread stays under LOAD_MEMORY_LIMIT either way.
+LOAD_THREADS = max(1, int(os.environ.get("KPI_LOAD_THREADS") or os.cpu_count() or 1))
 
 
 def file_time_limit() -> float:

@@ -22,7 +22,7 @@ import duckdb
 
 from etl.detect import DetectError, Detection, detect
 from etl.inputs import expand_inputs, file_sha256, outside_link
-from etl.limits import LOAD_MEMORY_LIMIT, MAX_FILE_BYTES, file_time_limit
+from etl.limits import LOAD_MEMORY_LIMIT, LOAD_THREADS, MAX_FILE_BYTES, file_time_limit
 from etl.problems import LoadError, detect_zh, engine_error, one_line
 from etl.readers import ReadError, Table, check_regular_file, read_tables
 from etl.results import LoadResult, TableResult
@@ -31,6 +31,7 @@ from etl.sqlgen import (
     LOOKUP_KINDS,
     MACROS,
     absent_text,
+    key_lookup,
     lit,
     lookup_expression,
     problem_expression,
@@ -104,7 +105,7 @@ def _staging_sql(
         lookup = lookup_expression(col.kind, text, maps) if kind else ""
         expr = typed_expression(col, text, lookup, scale, year)
         if col.town_of:  # a town under any alias is stored under its one name, so keys agree
-            expr = f"coalesce(({maps.get('town_name', 'MAP {}')})[kpi_key({text})], {expr})"
+            expr = f"coalesce({key_lookup(maps.get('town_name', 'MAP {}'), text)}, {expr})"
         if col.from_title == "as_of" and det.context.get("as_of"):
             expr = f"coalesce({expr}, DATE {lit(str(det.context['as_of']))})"
         exprs[col.name] = expr
@@ -123,9 +124,9 @@ def _staging_sql(
             if problem:
                 problems.append(problem)
         if col.kind == "dept":
-            typed.append(f"(({maps.get('bureau', 'MAP {}')})[kpi_key({text})] IS NOT NULL) AS is_bureau")
+            typed.append(f"({key_lookup(maps.get('bureau', 'MAP {}'), text)} IS NOT NULL) AS is_bureau")
         if col.town_of:
-            typed.append(f"({maps.get('town', 'MAP {}')})[kpi_key({text})] AS town_code")
+            typed.append(f"{key_lookup(maps.get('town', 'MAP {}'), text)} AS town_code")
         if col.kind == "stage":  # the workflow node as written, full-width punctuation kept
             typed.append(f"kpi_text({text}) AS stage_name")
     key_cols = [det.columns[k] for k in spec.key if k in det.columns]  # a key part may come from the title
@@ -215,7 +216,7 @@ def _merge(con: duckdb.DuckDBPyConnection, spec: SourceSpec, offset: int) -> dic
     """Merge staged good rows into the fact table; per part: (new keys, replaced rows).
 
     Per key the greatest (_version, _row_hash) wins, within the batch and against the table, so
-    the result does not depend on load order. An empty fact table takes the rows directly.
+    the result does not depend on load order. When no staged key is in the fact table, the rows go in directly.
     """
     cols = fact_columns(spec)
     col_list = ", ".join(cols)
@@ -231,12 +232,16 @@ def _merge(con: duckdb.DuckDBPyConnection, spec: SourceSpec, offset: int) -> dic
     if dups:
         good = f"{good} QUALIFY row_number() OVER (PARTITION BY {key_list} ORDER BY _version DESC, _row_hash DESC) = 1"
     insert = f"INSERT INTO {spec.table} ({col_list}, _row_no, _version, _row_hash, _load_id) "
-    if _row(con, f"SELECT NOT EXISTS (SELECT 1 FROM {spec.table})")[0]:
-        # An empty table takes the rows straight in (the first load of a source, the benchmark).
+    overlap = " AND ".join(f"f.{k} = s.{k}" for k in spec.key)
+    if _row(con, f"SELECT NOT EXISTS (SELECT 1 FROM staged AS s JOIN {spec.table} AS f ON {overlap} "
+                 "WHERE NOT s._skip AND s._ok)")[0]:
+        # No staged key is in the table yet (an empty table, a new month of exports, the benchmark): every row is
+        # new, so the rows go straight in, without the winners table, the delete and the anti-join below.
         con.execute(f"{insert} {good}")
         return {
-            lid: (n, 0) for lid, n in
-            con.execute(f"SELECT _load_id, count(*) FROM {spec.table} GROUP BY 1").fetchall()
+            lid: (n, 0) for lid, n in con.execute(
+                f"SELECT _load_id, count(*) FROM {spec.table} WHERE _load_id IN (SELECT load_id FROM parts) GROUP BY 1"
+            ).fetchall()
         }
     con.execute(f"CREATE OR REPLACE TEMP TABLE winners AS {good}")
     newer = "(w._version > f._version OR (w._version = f._version AND w._row_hash > f._row_hash))"
@@ -422,7 +427,8 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(MACROS)
     # DuckDB turns each constant list test into a hash join of its own; staging has dozens of them.
     con.execute("SET disabled_optimizers = 'in_clause'")
-    con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
+    con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")  # beyond it DuckDB spills to disk (<draft>.tmp)
+    con.execute(f"SET threads = {LOAD_THREADS}")
 
 
 MAX_PARTS_PER_STATEMENT = 64

@@ -218,14 +218,22 @@ def version_expression(spec: SourceSpec, typed: dict[str, str]) -> str:
     return f"({latest} * 100 + {rank})"
 
 
+def key_lookup(table: str, text: str) -> str:
+    """SQL for ``table[kpi_key(text)]`` (a MAP of alias keys), with the costly regex only for a miss.
+
+    The map's keys hold no white space (``warehouse.store.alias_key``), so when ``lower(text)`` is a key the text
+    holds none either and ``kpi_key(text)`` is that same key: the exact lookup, without ``regexp_replace``.
+    """
+    return f"coalesce(({table})[lower({text})], ({table})[kpi_key({text})])"
+
+
 def lookup_expression(kind: str, text: str, maps: dict[str, str]) -> str:
     """SQL for the reference code of a text through the alias table of its kind (NULL when unknown)."""
     table = maps.get(LOOKUP_KINDS[kind], "MAP {}")
     # The plain key first; only a miss pays for width folding (12345（12319转派） written full-width) and,
     # for stages, for unwrapping brackets ([办结]).
-    plain = f"({table})[kpi_key({text})]"
     slow = f"kpi_fold(kpi_stage({text}))" if kind == "stage" else f"kpi_fold({text})"
-    return f"CASE WHEN {plain} IS NOT NULL THEN {plain} ELSE ({table})[kpi_key({slow})] END"
+    return f"coalesce({key_lookup(table, text)}, ({table})[kpi_key({slow})])"
 
 
 def absent_text(col: ColumnSpec, texts: dict[str, str], defaults: dict[str, str], maps: dict[str, str],

@@ -94,3 +94,18 @@ def test_alias005_full_width_forms_resolve(tmp_path) -> None:
     with query_runner(tmp_path / "wh" / "warehouse.duckdb", [cases]) as run:
         df = run("SELECT case_no, town_code FROM fact_dcm_case ORDER BY case_no")
         assert dict(zip(df.case_no, df.town_code, strict=True)) == {"W1": HLL}
+
+
+def test_alias006_key_lookup_equals_the_regex_key_for_every_spacing() -> None:
+    """``key_lookup`` tries ``lower(text)`` before ``kpi_key(text)``: the same code for every spelling."""
+    import duckdb
+
+    from etl.sqlgen import MACROS, key_lookup
+
+    con = duckdb.connect()
+    con.execute(MACROS)
+    table = "MAP {'hc': 'district', '鲸园街道': '371002002'}"
+    texts = ["HC", "hc", "H C", "h\u3000c", "h\u00a0C", "h\tc", "鲸园街道", "鲸园　街道", "鲸 园 街 道", "hcx", None]
+    got = [con.execute(f"SELECT {key_lookup(table, '$1')}", [t]).fetchone()[0] for t in texts]
+    assert got == ["district", "district", "district", "district", "district", "district", "371002002",
+                   "371002002", "371002002", None, None]

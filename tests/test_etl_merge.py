@@ -130,3 +130,20 @@ def test_etl052_newer_or_same_replaces(tmp_path: Path, a_first: bool) -> None:
     replaced = {k for k, v in LATER.items() if (v[3] if a_first else not v[3] and v[0] != v[1])}
     assert {k for k, (_, load_id) in rows.items() if load_id == table.load_id} == replaced
     assert table.rows_replaced == len(replaced)
+
+
+def test_etl053_new_keys_go_in_directly_and_count_only_their_own_rows(tmp_path: Path) -> None:
+    """A second export whose keys are all new takes the direct insert: its counts are its own rows (2 new, none
+    replaced), not the table's; an export with one known key takes the merge (1 new, 1 replaced)."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    first = write_csv(tmp_path / "a.csv", [HEADER, _case("K1", "reported"), _case("K2", "reported"),
+                                           _case("K3", "reported")])
+    second = write_csv(tmp_path / "b.csv", [HEADER, _case("K4", "reported"), _case("K5", "closed")])
+    third = write_csv(tmp_path / "c.csv", [HEADER, _case("K1", "closed"), _case("K6", "reported")])
+    counts = []
+    for path in (first, second, third):
+        (table,) = load_files(warehouse, [path]).tables
+        counts.append((table.rows_loaded, table.rows_new, table.rows_replaced))
+    assert counts == [(3, 3, 0), (2, 2, 0), (2, 1, 1)]
+    stages = dict(store.connect_readonly(warehouse).execute("SELECT case_no, stage FROM fact_dcm_case").fetchall())
+    assert stages == {"K1": "结案", "K2": "上报", "K3": "上报", "K4": "上报", "K5": "结案", "K6": "上报"}

@@ -169,11 +169,60 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -
     con.execute(f"INSERT INTO {table} VALUES {values}", [v for row in rows for v in row])
 
 
+# Marts that aggregate or enrich millions of rows, materialised once per generation (publish time). Each stays
+# defined by its row-level view in warehouse/marts/*.sql, kept as ``<name>_def``; the table ``<name>`` is its
+# cache, built from it in the same refresh (tests/test_marts_materialised.py checks them equal). Later marts
+# read the cache. Value: the ORDER BY of a small cache ("" keeps the facts' order: sorting millions of cases would
+# double the time the cache takes to build, and loads of monthly exports already keep them near date order).
+MATERIALISED: dict[str, str] = {
+    "dim_period": "period_text",  # read by the target, assessment and report marts (each parse costs ~50 ms)
+    "mart_dcm_case": "",
+    "mart_kpi_daily": "day, town_code, indicator",
+    "mart_report": "year, key",
+    "mart_source_freshness": "source",
+    "mart_target": "indicator, period_start, scope",
+    "mart_city_assessment": "period_start, item, unit_code",
+    "mart_snow_unit": "as_of, unit_sort",
+}
+DEFINITION_SUFFIX = "_def"
+
+
+def _object_type(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    """'VIEW', 'BASE TABLE' or None: what ``name`` is in the main schema."""
+    rows = con.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?", [name]
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
+def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    kind = _object_type(con, name)
+    if kind is not None:
+        con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} {name}")
+
+
 def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create every mart view from ``warehouse/marts/*.sql``, in file-name order."""
-    for entry in sorted(resources.files("warehouse.marts").iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".sql"):
+    """(Re)create every mart from ``warehouse/marts/*.sql``, in file-name order, in one transaction; each mart
+    of ``MATERIALISED`` becomes a table built from its definition, right after the file that defines it."""
+    con.execute("BEGIN")
+    try:
+        for name in MATERIALISED:
+            _drop(con, name)
+            _drop(con, name + DEFINITION_SUFFIX)
+        for entry in sorted(resources.files("warehouse.marts").iterdir(), key=lambda e: e.name):
+            if not entry.name.endswith(".sql"):
+                continue
             con.execute(entry.read_text(encoding="utf-8"))
+            for name, order in MATERIALISED.items():
+                if _object_type(con, name) == "VIEW":  # defined by this file: keep the definition, cache it
+                    definition = name + DEFINITION_SUFFIX
+                    con.execute(f"ALTER VIEW {name} RENAME TO {definition}")
+                    ordered = f" ORDER BY {order}" if order else ""
+                    con.execute(f"CREATE TABLE {name} AS SELECT * FROM {definition}{ordered}")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 # --- generations ---------------------------------------------------------------------------

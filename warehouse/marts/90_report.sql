@@ -121,9 +121,13 @@ service AS (
         count(*) FILTER (kind = '为民办实事') AS good_deeds
     FROM fact_service_log GROUP BY ALL
 ),
-video AS (
-    SELECT y.year, count(DISTINCT e.channel_no) AS channels
-    FROM years AS y JOIN fact_video_ai_event AS e ON e.detected_at < make_date(y.year + 1, 1, 1) GROUP BY ALL
+video_first AS (  -- each channel's first event: a channel counts in every year from that one on
+    SELECT channel_no, min(detected_at) AS first_at FROM fact_video_ai_event
+    WHERE channel_no IS NOT NULL AND detected_at IS NOT NULL GROUP BY ALL
+),
+video AS (  -- channels with an event before the year's end (one row per channel joined, not per event)
+    SELECT y.year, count(*) AS channels
+    FROM years AS y JOIN video_first AS e ON e.first_at < make_date(y.year + 1, 1, 1) GROUP BY ALL
 )
 SELECT year, 'refined.' || key AS key, CAST(value AS DOUBLE) AS value FROM (
     SELECT year, city_notified, city_notified_rectified_on_time, wall_removal, night_market_issues, first_batch,
