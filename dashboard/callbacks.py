@@ -17,7 +17,7 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import drill, explore_url, freshness
+from dashboard import auth, drill, explore_url, freshness
 from dashboard import format as fmt
 from dashboard.components import column_defs, grid_options, records
 from dashboard.data import DataUnavailable, Warehouse
@@ -196,6 +196,7 @@ def register(app: dash.Dash, services: Services) -> None:
         Output("reset-btn", "style"),
         Output("range-note", "children"),
         Output("tab-title", "children"),
+        Output("user-menu", "children"),
         Input(LOC, "search"),
         Input(LOC, "pathname"),
     )
@@ -229,6 +230,7 @@ def register(app: dash.Dash, services: Services) -> None:
             {} if shown else {"display": "none"},  # nothing to reset on a page without the shell's filters
             range_note(state, "range" in shown, page_invalid(page, search)),
             tab_title(page, lang),
+            auth.user_menu(lang),
         )
 
     # the date pickers' calendar speaks the chosen language (dash 4 reads date-fns locales from

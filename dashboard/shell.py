@@ -62,7 +62,7 @@ def header() -> dbc.Navbar:
                     className="ms-3",
                     n_clicks=0,
                 ),
-                auth.user_menu(),
+                html.Div(auth.user_menu(), id="user-menu", className="d-flex"),  # relabelled with the language
             ],
             fluid=True,
         ),

@@ -151,8 +151,9 @@ def install(app: dash.Dash, db: AppDB | None, callback_pages: dict[str, str], sh
         return response
 
 
-def user_menu() -> Any:
-    """The signed-in account's name and a sign-out button (a POST form with the CSRF token); None when anonymous."""
+def user_menu(lang: str = "zh") -> Any:
+    """The signed-in account's name and a sign-out button (a POST form with the CSRF token) in ``lang``; None when
+    anonymous."""
     from dash import dcc, html
     from flask_wtf.csrf import generate_csrf
 
@@ -164,6 +165,7 @@ def user_menu() -> Any:
     return html.Form(
         [html.Span(account.name, className="kpi-user-name", id="user-name"),
          dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
-         html.Button(t("auth.sign_out"), type="submit", id="sign-out", className="btn btn-sm btn-outline-light ms-2")],
+         html.Button(t("auth.sign_out", lang), type="submit", id="sign-out",
+                     className="btn btn-sm btn-outline-light ms-2")],
         action="/logout", method="POST", className="kpi-user ms-3 d-flex align-items-center",
     )

@@ -51,6 +51,12 @@ def test_auth101_analyst_signs_in_and_the_nav_hides_the_data_desk(dash_duo: Any,
     assert driver.find_elements(By.CSS_SELECTOR, ".kpi-tile, .kpi-card")  # the overview is drawn
     shot(dash_duo, "auth_analyst_overview")
     assert console_errors(dash_duo) == []
+    assert dash_duo.find_element("#sign-out").text == "退出登录"
+    dash_duo.find_element("#lang-btn").click()  # the user menu follows the language
+    dash_duo.wait_for_text_to_equal("#sign-out", "Sign out", timeout=20)
+    assert dash_duo.find_element("#user-name").text == "analyst"
+    dash_duo.find_element("#lang-btn").click()
+    dash_duo.wait_for_text_to_equal("#sign-out", "退出登录", timeout=20)
     dash_duo.find_element("#sign-out").click()
     dash_duo.wait_for_element("#auth-msg", timeout=20)
     assert dash_duo.find_element("#auth-msg").text == "已退出登录。"
