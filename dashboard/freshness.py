@@ -21,6 +21,14 @@ from dashboard.i18n import source_label, t
 DEFAULT_CADENCE_DAYS = 31
 
 
+STATUS_KEYS = {"fresh": "fresh.ok", "stale": "fresh.stale_short", "none": "fresh.none"}
+
+
+def status_label(status: str, lang: str) -> str:
+    """A source's freshness status (``fresh``, ``stale``, ``none``) in words."""
+    return t(STATUS_KEYS[status], lang)
+
+
 def _cadences() -> dict[str, int]:
     """Days expected between exports of each source: ``warehouse/reference/source_cadence.csv``."""
     with resources.files("warehouse.reference").joinpath("source_cadence.csv").open(encoding="utf-8") as f:
@@ -77,7 +85,7 @@ def header(frame: pd.DataFrame, lang: str, now: dt.datetime) -> list[Any]:
                 html.Td("—" if r.data_through is None or pd.isna(r.data_through) else str(r.data_through)[:10]),
                 html.Td(fmt.number(r.rows_now)),
                 html.Td(
-                    t({"fresh": "fresh.ok", "stale": "fresh.stale_short", "none": "fresh.none"}[r.status], lang),
+                    status_label(r.status, lang),
                     className=f"kpi-fresh-{r.status}",
                 ),
             ]

@@ -9,8 +9,6 @@ import datetime as dt
 import fcntl
 import io
 import json
-import sys
-import types
 import zipfile
 from pathlib import Path
 
@@ -19,6 +17,9 @@ import pandas as pd
 import pytest
 
 from dashboard import freshness
+from dashboard.appdb import AppDB
+from dashboard.auth import audit as auth_audit
+from dashboard.auth import session as auth_session
 from dashboard.data import Warehouse
 from dashboard.desk import audit, jobs, mappings, uploads
 from dashboard.desk.config import spool_dir
@@ -293,20 +294,24 @@ def test_dd011_cadences_are_reference_data_and_the_stale_boundary_is_exclusive()
 
 
 def test_dd012_uploads_mappings_and_loads_are_audited_with_the_signed_in_actor(
-        wh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[tuple[str, str, str]] = []
-    fake_audit = types.ModuleType("dashboard.auth.audit")
-    fake_audit.record = lambda who, action, detail: calls.append((who, action, str(detail.get("file", ""))))
-    fake_session = types.ModuleType("dashboard.auth.session")
-    fake_session.actor = lambda: "admin1"
-    monkeypatch.setitem(sys.modules, "dashboard.auth.audit", fake_audit)
-    monkeypatch.setitem(sys.modules, "dashboard.auth.session", fake_session)
-    url = _url(_csv_bytes(good_log(2, "AU")))
-    ids, refused = page.receive_drop(wh, [url, "data:text/plain;base64,"], ["甲.csv", "空.csv"], "zh", audit.actor())
-    assert len(ids) == 1 and len(refused) == 1
-    mappings_saved = mappings.save(wh, "coastal_logs", dict(zip(FIELDS, RENAMED, strict=True)), audit.actor())
-    queue = jobs.JobQueue(wh, on_finish=audit.job_finished, autostart=False)
-    job = queue.submit(ids, audit.actor())
-    queue.run_pending(block=True)
-    assert calls == [("admin1", "data_upload", "甲.csv"), ("admin1", "data_load_done", "")]
+        wh: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = AppDB(f"sqlite:///{tmp_path / 'app.sqlite'}")
+    auth_audit.bind(db)  # the one audit log of the access layer, as the app factory binds it
+    monkeypatch.setattr(auth_session, "actor", lambda: "admin1")  # the signed-in admin of the request
+    try:
+        url = _url(_csv_bytes(good_log(2, "AU")))
+        ids, refused = page.receive_drop(wh, [url, "data:text/plain;base64,"], ["甲.csv", "空.csv"], "zh",
+                                         audit.actor())
+        assert len(ids) == 1 and len(refused) == 1
+        mappings_saved = mappings.save(wh, "coastal_logs", dict(zip(FIELDS, RENAMED, strict=True)), audit.actor())
+        queue = jobs.JobQueue(wh, on_finish=audit.job_finished, autostart=False)
+        job = queue.submit(ids, audit.actor())
+        queue.run_pending(block=True)
+        rows = auth_audit.entries(db)[::-1]  # oldest first
+        assert [(r["actor"], r["action"]) for r in rows] == [("admin1", "data_upload"), ("admin1", "data_load_done")]
+        assert rows[0]["detail"]["file"] == "甲.csv"
+        assert rows[1]["detail"]["files"] == ["甲.csv"]
+    finally:
+        auth_audit.bind(None)
+        db.dispose()
     assert (mappings_saved["created_by"], queue.get(job.id).actor) == ("admin1", "admin1")

@@ -11,6 +11,8 @@ from dashboard.appdb import AppDB
 from dashboard.auth import store
 from dashboard.auth.roles import Role
 
+ANONYMOUS = "anonymous"  # the actor named for a request without a signed-in account (open mode)
+
 
 @dataclass
 class Account(flask_login.UserMixin):

@@ -18,7 +18,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from dashboard.appdb import AppDB
 from dashboard.auth import audit, guard, store
-from dashboard.auth.accounts import Account, load_account
+from dashboard.auth.accounts import ANONYMOUS, Account, load_account
 from dashboard.auth.roles import Role, anonymous_role, is_loopback, may
 from dashboard.callback_guard import MAX_BODY_BYTES
 
@@ -90,7 +90,7 @@ def may_open(path: str) -> bool:
 def actor() -> str:
     """Who to name in the audit trail for this request: the user, ``token:<name>``, else ``anonymous``."""
     account = current_account()
-    return account.name if account else "anonymous"
+    return account.name if account else ANONYMOUS
 
 
 def town_scope() -> str | None:

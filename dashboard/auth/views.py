@@ -12,7 +12,7 @@ from flask_wtf.csrf import generate_csrf
 
 from dashboard.appdb import AppDB
 from dashboard.auth import audit, guard, store
-from dashboard.auth.accounts import Account, token_account, user_account
+from dashboard.auth.accounts import ANONYMOUS, Account, token_account, user_account
 from dashboard.i18n import norm_lang, t
 
 THROTTLE_WINDOW = dt.timedelta(minutes=15)
@@ -120,7 +120,7 @@ def token_sign_in(db: AppDB, token: str) -> flask.Response:
     row = store.token_row(db, token)
     args = {k: v for k, v in flask.request.args.items(multi=True) if k != "token"}
     if row is None:
-        audit.record("anonymous", "token_failed", {"path": flask.request.path})
+        audit.record(ANONYMOUS, "token_failed", {"path": flask.request.path})
         return _page(401, t("auth.token_bad", _lang()), next_path="/wall")
     _sign_in(token_account(row))
     store.touch_token(db, row["id"])

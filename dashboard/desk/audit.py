@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from dashboard.auth import audit, session
+from dashboard.auth.accounts import ANONYMOUS
 
+__all__ = ["ANONYMOUS", "actor", "job_finished", "record"]
 
 def actor() -> str:
     """The signed-in user of the current request, else ``anonymous``."""

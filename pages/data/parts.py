@@ -11,6 +11,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import freshness
+from dashboard.desk.audit import ANONYMOUS
 from dashboard.desk.jobs import Job
 from dashboard.desk.mappings import needs_mapping
 from dashboard.desk.uploads import Upload
@@ -43,17 +44,23 @@ def freshness_table(frame: pd.DataFrame, lang: str, now: dt.datetime) -> dbc.Tab
     st = freshness.status(frame, now)
     head = html.Tr([html.Th(t(f"data.fresh.{c}", lang)) for c in
                     ("source", "through", "last", "cadence", "rows", "status")])
-    names = {"fresh": "fresh.ok", "stale": "fresh.stale_short", "none": "fresh.none"}
     rows = [
         html.Tr([
             html.Td(source_label(r.source, lang)), html.Td(_day(r.data_through)), html.Td(_when(r.last_load_at)),
             html.Td(t("data.fresh.every", lang, days=int(r.cadence_days))), html.Td(f"{int(r.rows_now):,}"),
-            html.Td(dbc.Badge(t(names[r.status], lang), color=STATUS_COLORS[r.status],
+            html.Td(dbc.Badge(freshness.status_label(r.status, lang), color=STATUS_COLORS[r.status],
                               className=f"dd-badge dd-{r.status}", id=f"dd-fresh-{r.source}")),
         ])
         for r in st.itertuples()
     ]
     return dbc.Table([html.Thead(head), html.Tbody(rows)], size="sm", hover=True, className="dd-fresh mb-0")
+
+
+def _who(up: Upload | None, lang: str) -> str:
+    """Who sent a load: the uploader (anonymous in open mode), else the command line."""
+    if up is None:
+        return t("data.who.cli", lang)
+    return t("data.who.anonymous", lang) if up.actor == ANONYMOUS else up.actor
 
 
 def log_records(frame: pd.DataFrame, uploaded: dict[str, Upload], lang: str) -> list[dict[str, Any]]:
@@ -67,8 +74,8 @@ def log_records(frame: pd.DataFrame, uploaded: dict[str, Upload], lang: str) -> 
             "source": source_label(r.source, lang) if r.source else "", "rows_in": int(r.rows_in),
             "loaded": int(r.rows_loaded), "rejected": int(r.rows_rejected), "skipped": int(r.rows_skipped),
             "status": t(f"cli.status.{r.status}", lang) if r.status in ("loaded", "failed", "skipped") else r.status,
-            "error": shown(error), "who": up.actor if up else t("data.who.cli", lang),
-            "duration": float(r.duration_s or 0),
+            "error": shown(error), "who": _who(up, lang),
+            "duration": round(float(r.duration_s or 0), 1),
         })
     return out
 
@@ -85,19 +92,28 @@ def _options(lang: str, **extra: Any) -> dict[str, Any]:
     return options
 
 
+# widths of the log's columns at 1920×1080: the counts narrow and right-aligned, file, source and error share the rest
+_LOG_WIDTHS: dict[str, dict[str, Any]] = {
+    "when": {"width": 170}, "file": {"flex": 2, "minWidth": 200}, "sheet": {"width": 110},
+    "source": {"flex": 1, "minWidth": 150}, "status": {"width": 100}, "error": {"flex": 2, "minWidth": 200},
+    "who": {"width": 120}, "duration": {"width": 120, "type": "numericColumn"},
+    **{c: {"width": 96, "type": "numericColumn"} for c in ("rows_in", "loaded", "rejected", "skipped")},
+}
+
+
 def log_grid(records: list[dict[str, Any]], lang: str) -> dag.AgGrid:
-    defs = [{"field": c, "headerName": t(f"data.col.{c}", lang), **({"minWidth": 220} if c in ("file", "error")
-                                                                        else {})} for c in LOG_COLUMNS]
+    defs = [{"field": c, "headerName": t(f"data.col.{c}", lang), **_LOG_WIDTHS[c]} for c in LOG_COLUMNS]
     return dag.AgGrid(id="dd-log", rowData=records, columnDefs=defs,
-                      defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
-                      dashGridOptions=_options(lang, pagination=True, paginationPageSize=20),
-                      style={"height": "460px", "width": "100%"}, className="ag-theme-alpine")
+                      defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 80},
+                      dashGridOptions=_options(lang, pagination=True, paginationPageSize=20, domLayout="autoHeight"),
+                      style={"width": "100%"}, className="ag-theme-alpine")
 
 
 def rejects_grid(lang: str) -> dag.AgGrid:
     """The rejects, paged from the server (``rejects_page``): never all of them in the browser at once."""
-    defs = [{"field": c, "headerName": t(f"data.col.{c}", lang), **({"minWidth": 240} if c == "value" else {})}
-            for c in REJECT_COLUMNS]
+    widths = {"file": {"flex": 2, "minWidth": 200}, "sheet": {"width": 110}, "row": {"width": 90, "type": "numericColumn"},
+              "column": {"width": 160}, "value": {"flex": 2, "minWidth": 240}, "reason": {"flex": 3, "minWidth": 240}}
+    defs = [{"field": c, "headerName": t(f"data.col.{c}", lang), **widths[c]} for c in REJECT_COLUMNS]
     return dag.AgGrid(id="dd-rejects", rowModelType="infinite", columnDefs=defs,
                       defaultColDef={"resizable": True, "minWidth": 90},
                       dashGridOptions=_options(lang, pagination=True, paginationPageSize=REJECTS_BLOCK,

@@ -3,6 +3,7 @@ background queue with the progress bar, and see its row appear in the load log (
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from selenium.webdriver.common.by import By
 from dashboard.app import create_app
 from tests.browser.conftest import console_errors, shot, viewport, visit
 from tests.fixtures.exports import write_csv
-from tests.hostile.corpus import good_log
+from tests.hostile.corpus import LOG_HEADER, good_log
 from tests.hostile.harness import base_warehouse
 
 # Flask-Compress leaves the static files it streams unclosed (a ResourceWarning when they are collected): not ours
@@ -69,11 +70,42 @@ def test_ddb001_upload_preview_load_and_see_it_in_the_log(dash_duo: Any, tmp_pat
     assert _log_files(d) == ["海岸带日志6月.csv", "基础.csv"]  # newest first
     row = d.find_element(By.CSS_SELECTOR, '#dd-log .ag-center-cols-container .ag-row[row-index="0"]')
     cells = {c.get_attribute("col-id"): c.text for c in row.find_elements(By.CSS_SELECTOR, ".ag-cell")}
-    assert (cells["rows_in"], cells["loaded"], cells["rejected"], cells["who"]) == ("7", "7", "0", "anonymous")
+    assert (cells["rows_in"], cells["loaded"], cells["rejected"], cells["who"]) == ("7", "7", "0", "开放模式（未登录）")
     assert dash_duo.find_element("#dd-progress").text == "1/1"
     shot(dash_duo, "data_loaded_zh")
     d.execute_script("document.getElementById('card-log').scrollIntoView({behavior: 'instant'})")
     time.sleep(0.5)
     shot(dash_duo, "data_log_zh")
+    errors = console_errors(dash_duo)
+    assert errors == [], [e["message"][:300] for e in errors[:5]]
+
+
+CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+
+
+def test_ddb002_english_desk_speaks_english(dash_duo: Any, tmp_path: Path) -> None:
+    """In English every label of the desk is English: the only Chinese left is data (the file name 基础.csv and
+    the preview's headers and sample values of a Chinese export)."""
+    warehouse = base_warehouse(tmp_path / "base")
+    export = write_csv(tmp_path / "海岸带日志6月.csv", good_log(3, "EN"))
+    dash_duo.start_server(create_app(warehouse, warm=False))
+    viewport(dash_duo)
+    d = dash_duo.driver
+    visit(dash_duo, "/data?lang=en")
+    _wait(lambda: _log_files(d))
+    assert dash_duo.find_element("#nav-data").text == "Data desk"
+    assert dash_duo.find_element("#dd-fresh-coastal_logs").text == "Up to date"
+    headers = [e.text for e in d.find_elements(By.CSS_SELECTOR, "#dd-log .ag-header-cell-text")]
+    assert headers[:5] == ["When", "File", "Sheet", "Source", "Rows in"]
+    d.find_element(By.CSS_SELECTOR, "#dd-upload input[type=file]").send_keys(str(export))
+    card = _wait(lambda: d.find_elements(By.CSS_SELECTOR, ".dd-preview"))[0]
+    assert "Would load 3 rows, reject 0, skip 0 total/signature rows" in card.text
+    shot(dash_duo, "data_preview_en")
+    data_values = ["基础.csv", "海岸带日志6月.csv", *LOG_HEADER, "竹岛", "环翠楼", "鲸园街道"]
+    shell = d.find_elements(By.CSS_SELECTOR, ".kpi-nav a, #app-title, #freshness, #user-menu")  # not the logo 环,
+    text = "\n".join([d.find_element(By.ID, "dd-root").text, *(e.text for e in shell)])  # nor the 中文 button
+    for value in data_values:
+        text = text.replace(value, "")
+    assert CJK.findall(text) == [], [line for line in text.splitlines() if CJK.search(line)]
     errors = console_errors(dash_duo)
     assert errors == [], [e["message"][:300] for e in errors[:5]]
