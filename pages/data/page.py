@@ -108,12 +108,12 @@ def upload_area(lang: str) -> dbc.Card:
             ], className="g-2 mb-2"),
             html.Div(id="dd-map-fields"),
             dbc.Button(t("data.map.save", lang), id="dd-map-save", color="secondary", n_clicks=0, className="mt-1"),
-            html.Div(id="dd-map-msg", className="mt-2"),
         ]),
+        html.Div(id="dd-map-msg", className="mt-2"),  # outside the editor, which hides once the file is known
         html.Div([
             dbc.Button(t("data.load.nothing", lang), id="dd-load", color="primary", n_clicks=0, disabled=True),
         ], className="mt-2"),
-        dbc.Progress(id="dd-progress", value=0, label="", striped=True, animated=True, className="dd-progress mt-2",
+        dbc.Progress(id="dd-progress", value=0, label="", striped=True, animated=False, className="dd-progress mt-2",
                      style={"height": "22px"}),
         html.Div(id="dd-job-view", className="mt-2"),
     ]
@@ -189,10 +189,12 @@ def prefill(spec_name: str, headers: list[str]) -> dict[str, str]:
     return {c.name: keyed[k] for c in spec.columns for k in c.header_keys() if k in keyed}
 
 
-def job_outputs(job: Job | None, lang: str) -> tuple[int, str, str, Any, bool, str | None]:
+def job_outputs(job: Job | None, lang: str) -> tuple[int, str, str, bool, Any, bool, str | None]:
+    """The progress bar (value, label, colour, stripes moving while the job is not finished), the job's view,
+    whether polling stops, and the finished job's id."""
     pct, label, color, view = parts.job_view(job, lang)
     finished = job is None or job.finished
-    return pct, label, color, view, finished, (job.id if job is not None and job.finished else None)
+    return pct, label, color, not finished, view, finished, (job.id if job is not None and job.finished else None)
 
 
 def _lang(value: Any) -> str:
@@ -285,13 +287,13 @@ def callbacks(app: dash.Dash, services: Services) -> None:
         return job.id, False, True
 
     @app.callback(Output("dd-progress", "value"), Output("dd-progress", "label"), Output("dd-progress", "color"),
-                  Output("dd-job-view", "children"), Output("dd-poll", "disabled", allow_duplicate=True),
+                  Output("dd-progress", "animated"), Output("dd-job-view", "children"), Output("dd-poll", "disabled", allow_duplicate=True),
                   Output("dd-done", "data"), Input("dd-poll", "n_intervals"), State("dd-job", "data"),
                   State("dd-lang", "data"), prevent_initial_call=True)
     def _poll(_n, job_id, lang):
         queue = _queue()
         if not job_id or queue is None:
-            return no_update, no_update, no_update, no_update, True, no_update
+            return no_update, no_update, no_update, no_update, no_update, True, no_update
         queue.start()  # a job queued by a process that has gone is run by this one
         return job_outputs(queue.get(job_id), _lang(lang))
 

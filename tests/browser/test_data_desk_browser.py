@@ -72,6 +72,8 @@ def test_ddb001_upload_preview_load_and_see_it_in_the_log(dash_duo: Any, tmp_pat
     cells = {c.get_attribute("col-id"): c.text for c in row.find_elements(By.CSS_SELECTOR, ".ag-cell")}
     assert (cells["rows_in"], cells["loaded"], cells["rejected"], cells["who"]) == ("7", "7", "0", "开放模式（未登录）")
     assert dash_duo.find_element("#dd-progress").text == "1/1"
+    bar = d.find_element(By.CSS_SELECTOR, "#dd-progress .progress-bar").get_attribute("class").split()
+    assert "bg-success" in bar and "progress-bar-animated" not in bar  # a finished load's bar stands still
     shot(dash_duo, "data_loaded_zh")
     d.execute_script("document.getElementById('card-log').scrollIntoView({behavior: 'instant'})")
     time.sleep(0.5)
@@ -107,5 +109,48 @@ def test_ddb002_english_desk_speaks_english(dash_duo: Any, tmp_path: Path) -> No
     for value in data_values:
         text = text.replace(value, "")
     assert CJK.findall(text) == [], [line for line in text.splitlines() if CJK.search(line)]
+    errors = console_errors(dash_duo)
+    assert errors == [], [e["message"][:300] for e in errors[:5]]
+
+
+RENAMED = ["序号", "作业日", "街道名", "人数", "车数", "垃圾吨数"]  # 日志编号 日期 镇街 出动人次 车辆台次 清理垃圾(吨)
+
+
+def test_ddb003_a_clerk_maps_an_unknown_layout_and_loads_it(dash_duo: Any, tmp_path: Path) -> None:
+    """An export whose headers match no source: the desk says so, the clerk picks the source and each field's
+    header in the browser, saves the mapping, the file is checked again and loads (4 of 4 rows)."""
+    warehouse = base_warehouse(tmp_path / "base")
+    rows = good_log(4, "MP")
+    export = write_csv(tmp_path / "新版日志.csv", [RENAMED, *rows[1:]])
+    dash_duo.start_server(create_app(warehouse, warm=False))
+    viewport(dash_duo)
+    d = dash_duo.driver
+    visit(dash_duo, "/data")
+    _wait(lambda: _log_files(d))
+    d.find_element(By.CSS_SELECTOR, "#dd-upload input[type=file]").send_keys(str(export))
+    card = _wait(lambda: d.find_elements(By.CSS_SELECTOR, ".dd-preview"))[0]
+    assert "dd-preview-unknown" in card.get_attribute("class")
+    assert dash_duo.find_element("#dd-load").text == "没有可载入的文件"
+    _wait(lambda: dash_duo.find_element("#dd-map").is_displayed())
+    dash_duo.select_dcc_dropdown("#dd-map-source", value="海岸带整治日志 (coastal_logs)")
+    fields = _wait(lambda: d.find_elements(By.CSS_SELECTOR, ".dd-map-fields tr"))
+    assert [f.find_element(By.TAG_NAME, "code").text for f in fields] == [
+        "log_no", "log_on", "town_code", "person_times", "vehicle_times", "garbage_t"]
+    for field, header in zip(fields, RENAMED, strict=True):
+        dash_duo.select_dcc_dropdown(field.find_element(By.CSS_SELECTOR, ".dd-map-dd"), value=header)
+    dash_duo.find_element("#dd-map-label").send_keys("新版日志")
+    dash_duo.find_element("#dd-map-save").click()
+    saved = _wait(lambda: d.find_elements(By.CSS_SELECTOR, ".dd-map-ok"))[0]
+    assert "已重新预检" in saved.text
+    card = _wait(lambda: d.find_elements(By.CSS_SELECTOR, ".dd-preview-ok"))[0]
+    assert "将加载 4 行，拒收 0 行，跳过合计/签名行 0 行" in card.text
+    shot(dash_duo, "data_mapping_zh")
+    _wait(lambda: dash_duo.find_element("#dd-load").is_enabled())
+    dash_duo.find_element("#dd-load").click()
+    _wait(lambda: d.find_elements(By.CSS_SELECTOR, ".dd-job-done"), 60)
+    _wait(lambda: len(_log_files(d)) == 2)
+    row = d.find_element(By.CSS_SELECTOR, '#dd-log .ag-center-cols-container .ag-row[row-index="0"]')
+    cells = {c.get_attribute("col-id"): c.text for c in row.find_elements(By.CSS_SELECTOR, ".ag-cell")}
+    assert (cells["file"], cells["rows_in"], cells["loaded"], cells["rejected"]) == ("新版日志.csv", "4", "4", "0")
     errors = console_errors(dash_duo)
     assert errors == [], [e["message"][:300] for e in errors[:5]]
