@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from dashboard.app import create_app
 from dashboard.appdb import AppDB
 from dashboard.auth import store
-from tests.browser.conftest import console_errors, shot, wait_ready
+from tests.browser.conftest import console_errors, shot, viewport, wait_ready
 
 # the threaded test server leaves some static files' handles to the garbage collector since responses are
 # compressed (dashboard/serving.py): reported as unraisable ResourceWarnings at teardown, not failures of sign-in
@@ -34,11 +34,13 @@ def test_auth101_analyst_signs_in_and_the_nav_hides_the_data_desk(dash_duo: Any,
     store.add_user(db, "analyst", "analyst-pass-1", "analyst")
     store.add_user(db, "admin", "admin-pass-12", "admin")  # users configured: loopback needs sign-in too
     dash_duo.start_server(create_app(browser_warehouse, app_db=url), navigate=False)  # "/" needs a sign-in
+    viewport(dash_duo)
     base = dash_duo.server.url.rstrip("/")
     driver = dash_duo.driver
     driver.get(base + "/")
     dash_duo.wait_for_element("#login-form", timeout=20)
     assert driver.current_url == base + "/login?next=/"
+    shot(dash_duo, "auth_login_zh")
     driver.find_element(By.ID, "username").send_keys("analyst")
     driver.find_element(By.ID, "password").send_keys("analyst-pass-1")
     driver.find_element(By.ID, "login-btn").click()
