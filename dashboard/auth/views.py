@@ -26,7 +26,8 @@ PAGE = """<!doctype html>
 <link rel="stylesheet" href="/_kpi/vendor/bootstrap.min.css"><link rel="stylesheet" href="/assets/auth.css">
 </head><body class="kpi-auth"><main class="kpi-auth-box">
 <div class="kpi-auth-head"><span class="kpi-auth-logo" aria-hidden="true">{{ t('app.logo') }}</span>
-<div><h1 class="h5 mb-1">{{ t('app.org') }}</h1><p class="kpi-auth-sub">{{ t('app.product') }} · {{ t('auth.title') }}</p></div>
+<div><h1 class="h5 mb-1">{{ t('app.org') }}</h1>
+<p class="kpi-auth-sub">{{ t('app.product') }} · {{ t('auth.title') }}</p></div>
 </div>
 {% if message %}<div class="alert alert-{{ tone }}" role="alert" id="auth-msg">{{ message }}</div>{% endif %}
 {% if form %}
