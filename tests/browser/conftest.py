@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.options import Options
 
 from tests.dashboard_data import empty_warehouse, load, write_exports
@@ -127,6 +128,21 @@ def lcp(duo: Any) -> float | None:
         setTimeout(() => done(last), 200);
     """)
     return None if value is None else round(value / 1000, 3)
+
+
+def until(cond: Any, timeout: float = 30.0) -> Any:
+    """Poll ``cond`` until it is truthy and return its value; elements replaced by a re-render mid-check just mean
+    "not yet"."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        try:
+            value = cond()
+        except (StaleElementReferenceException, NoSuchElementException):
+            value = None
+        if value:
+            return value
+        time.sleep(0.05)
+    raise TimeoutError("condition not met")
 
 
 def shot(duo: Any, name: str) -> Path:

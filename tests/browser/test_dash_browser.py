@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
 from dashboard.app import create_app
 from dashboard.data import Warehouse
-from tests.browser.conftest import console_errors, lcp, shot, viewport, visit, wait_ready
+from tests.browser.conftest import console_errors, lcp, shot, until, viewport, visit, wait_ready
 
 PAGES = {
     "overview": "/",
@@ -44,19 +43,6 @@ def _graph_data(duo: Any) -> list[tuple[str, int]]:
     return [tuple(x) for x in duo.driver.execute_script(GRAPH_DATA_JS)]
 
 
-def _wait(cond: Any, timeout: float = 15.0) -> Any:
-    """Poll ``cond`` until it is truthy; elements replaced by a re-render mid-check just mean "not yet"."""
-    start = time.perf_counter()
-    while time.perf_counter() - start < timeout:
-        try:
-            value = cond()
-        except (StaleElementReferenceException, NoSuchElementException):
-            value = None
-        if value:
-            return value
-        time.sleep(0.05)
-    raise TimeoutError("condition not met")
-
 
 def _chart(duo: Any, key: str) -> Any:
     return duo.driver.find_element(By.CSS_SELECTOR, f'[id=\'{{"key":"{key}","type":"chart"}}\']')
@@ -68,7 +54,7 @@ def _click_bar(duo: Any, key: str, index: int = 0) -> float:
     before = duo.driver.current_url
     start = time.perf_counter()
     ActionChains(duo.driver).move_to_element(bars[index]).pause(0.2).click().perform()
-    _wait(lambda: duo.driver.current_url != before or duo.driver.find_elements(By.CSS_SELECTOR, ".modal.show"))
+    until(lambda: duo.driver.current_url != before or duo.driver.find_elements(By.CSS_SELECTOR, ".modal.show"))
     wait_ready(duo)
     return time.perf_counter() - start - 0.2
 
@@ -98,14 +84,14 @@ def test_dash002_click_drills_down_to_rows(dash_duo: Any, browser_warehouse: Pat
     visit(dash_duo, f"/violations?{RANGE}")
     t_town = _click_bar(dash_duo, "vi.towns", 0)
     assert "towns=371002001" in dash_duo.driver.current_url
-    _wait(lambda: "环翠楼街道" in dash_duo.find_element("#breadcrumb").text)
+    until(lambda: "环翠楼街道" in dash_duo.find_element("#breadcrumb").text)
     assert dash_duo.find_element("#towns").text.find("环翠楼街道") >= 0
     t_community = _click_bar(dash_duo, "vi.areas", 0)
     assert "community=" in dash_duo.driver.current_url
     shot(dash_duo, "drill_community_zh")
     t_rows = _click_bar(dash_duo, "vi.areas", 0)  # a grid: its rows
-    _wait(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, ".modal.show"))
-    rows = _wait(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, "#rows-grid .ag-center-cols-container .ag-row"))
+    until(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, ".modal.show"))
+    rows = until(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, "#rows-grid .ag-center-cols-container .ag-row"))
     assert rows
     assert dash_duo.find_element("#rows-csv").text == "导出 CSV"
     shot(dash_duo, "drill_rows_zh")
@@ -122,14 +108,14 @@ def test_dash003_tile_explains_itself(dash_duo: Any, browser_warehouse: Path, la
     visit(dash_duo, f"/?{RANGE}")
     start = time.perf_counter()
     dash_duo.find_element('[id=\'{"key":"dcm.on_time_due_rate","type":"tile"}\']').click()
-    _wait(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, ".modal.show"))
-    _wait(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, "#rows-grid .ag-row"))
+    until(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, ".modal.show"))
+    until(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, "#rows-grid .ag-row"))
     latency.setdefault("callbacks", {})["tile_explain_s"] = round(time.perf_counter() - start, 3)
     text = dash_duo.find_element("#rows-explain").text
     assert "公式" in text and "应结案数" in text and "作废" in text
     shot(dash_duo, "tile_explain_zh")
     dash_duo.find_element("#rows-close").click()
-    _wait(lambda: not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".modal.show"))
+    until(lambda: not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".modal.show"))
     assert console_errors(dash_duo) == []
 
 
@@ -139,20 +125,20 @@ def test_dash004_language_switch(dash_duo: Any, browser_warehouse: Path, latency
     assert dash_duo.find_element("#nav-violations").text == "违法案件"
     start = time.perf_counter()
     dash_duo.find_element("#lang-btn").click()
-    _wait(lambda: dash_duo.find_element("#nav-violations").text == "Violations")
-    _wait(lambda: "Violations" in dash_duo.find_element(".kpi-page-title").text)
+    until(lambda: dash_duo.find_element("#nav-violations").text == "Violations")
+    until(lambda: "Violations" in dash_duo.find_element(".kpi-page-title").text)
     wait_ready(dash_duo)
     latency.setdefault("callbacks", {})["language_switch_s"] = round(time.perf_counter() - start, 3)
     assert "lang=en" in dash_duo.driver.current_url and "start=2023-01-01" in dash_duo.driver.current_url
     assert dash_duo.find_element("#lang-btn").text == "中文"
     dash_duo.find_element("#nav-demolitions").click()
-    _wait(lambda: "/demolitions" in dash_duo.driver.current_url)
+    until(lambda: "/demolitions" in dash_duo.driver.current_url)
     wait_ready(dash_duo)
     assert "lang=en" in dash_duo.driver.current_url
     assert "Illegal construction" in dash_duo.find_element(".kpi-page-title").text
     dash_duo.find_element("#lang-btn").click()
-    _wait(lambda: dash_duo.find_element("#nav-demolitions").text == "违法建设")
-    _wait(lambda: "违法建设" in dash_duo.find_element(".kpi-page-title").text)
+    until(lambda: dash_duo.find_element("#nav-demolitions").text == "违法建设")
+    until(lambda: "违法建设" in dash_duo.find_element(".kpi-page-title").text)
     wait_ready(dash_duo)
     assert console_errors(dash_duo) == []
 
@@ -164,8 +150,8 @@ def test_dash005_filters_live_in_the_url(dash_duo: Any, browser_warehouse: Path,
     assert "张村镇" in dash_duo.find_element(".kpi-page-sub").text
     start = time.perf_counter()
     dash_duo.find_element("#reset-btn").click()
-    _wait(lambda: "towns=" not in dash_duo.driver.current_url)
-    _wait(lambda: "全区" in dash_duo.find_element(".kpi-page-sub").text)
+    until(lambda: "towns=" not in dash_duo.driver.current_url)
+    until(lambda: "全区" in dash_duo.find_element(".kpi-page-sub").text)
     wait_ready(dash_duo)
     latency.setdefault("callbacks", {})["filter_reset_s"] = round(time.perf_counter() - start, 3)
     visit(dash_duo, "/violations?start=2030-01-01&end=2030-03-31")
@@ -184,7 +170,7 @@ def test_dash006_unknown_url_is_not_found(dash_duo: Any, browser_warehouse: Path
     # the document itself is answered with HTTP 404; nothing else may fail
     assert console_errors(dash_duo, allow=("/no-such-page",)) == []
     dash_duo.find_element("#nf-home").click()
-    _wait(lambda: dash_duo.driver.current_url.rstrip("/").endswith(("?lang=en", "/?lang=en")))
+    until(lambda: dash_duo.driver.current_url.rstrip("/").endswith(("?lang=en", "/?lang=en")))
     wait_ready(dash_duo)
     assert dash_duo.find_element("#nav-overview").text == "Overview"
 
@@ -224,7 +210,7 @@ def test_dash009_new_generation_shows_without_reload(dash_duo: Any, tmp_path: Pa
     (tmp_path / "more").mkdir()
     load(write_more_cases(tmp_path / "more" / "cases.csv", 400), warehouse)
     start = time.perf_counter()
-    _wait(lambda: dash_duo.find_element(".kpi-stat-value").text != first, timeout=20)
+    until(lambda: dash_duo.find_element(".kpi-stat-value").text != first, timeout=20)
     wait_ready(dash_duo)
     latency.setdefault("callbacks", {})["new_generation_shown_s"] = round(time.perf_counter() - start, 3)
     assert dash_duo.driver.execute_script("return window.__kpiMarker") == 42  # same page, not reloaded

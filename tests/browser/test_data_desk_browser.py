@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
 from dashboard.app import create_app
-from tests.browser.conftest import console_errors, shot, viewport, visit
+from tests.browser.conftest import console_errors, shot, until, viewport, visit
 from tests.fixtures.exports import write_csv
 from tests.hostile.corpus import LOG_HEADER, good_log
 from tests.hostile.harness import base_warehouse
@@ -22,18 +21,6 @@ from tests.hostile.harness import base_warehouse
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning"),
               pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
 
-
-def _wait(cond: Any, timeout: float = 30.0) -> Any:
-    start = time.perf_counter()
-    while time.perf_counter() - start < timeout:
-        try:
-            value = cond()
-        except (StaleElementReferenceException, NoSuchElementException):
-            value = None
-        if value:
-            return value
-        time.sleep(0.1)
-    raise TimeoutError("condition not met")
 
 
 def _log_files(d: Any) -> list[str]:
@@ -48,12 +35,12 @@ def test_ddb001_upload_preview_load_and_see_it_in_the_log(dash_duo: Any, tmp_pat
     d = dash_duo.driver
     visit(dash_duo, "/data")
     assert dash_duo.find_element("#nav-data").text == "数据台"
-    _wait(lambda: _log_files(d))
+    until(lambda: _log_files(d))
     assert _log_files(d) == ["基础.csv"]
     assert dash_duo.find_element("#dd-fresh-coastal_logs").text == "正常"
 
     d.find_element(By.CSS_SELECTOR, "#dd-upload input[type=file]").send_keys(str(export))
-    card = _wait(lambda: d.find_elements(By.CSS_SELECTOR, ".dd-preview"))[0]
+    card = until(lambda: d.find_elements(By.CSS_SELECTOR, ".dd-preview"))[0]
     text = card.text
     assert "海岸带日志6月.csv" in text and "海岸带整治日志 (coastal_logs)" in text
     assert "将加载 7 行，拒收 0 行，跳过合计/签名行 0 行" in text
@@ -62,11 +49,11 @@ def test_ddb001_upload_preview_load_and_see_it_in_the_log(dash_duo: Any, tmp_pat
     shot(dash_duo, "data_preview_zh")
 
     dash_duo.find_element("#dd-load").click()
-    done = _wait(lambda: d.find_elements(By.CSS_SELECTOR, ".dd-job-done"), 60)
+    done = until(lambda: d.find_elements(By.CSS_SELECTOR, ".dd-job-done"), 60)
     assert "载入完成" in done[0].text
     result = dash_duo.find_element(".dd-result").text
     assert "海岸带日志6月.csv" in result and "已载入" in result
-    _wait(lambda: len(_log_files(d)) == 2)
+    until(lambda: len(_log_files(d)) == 2)
     assert _log_files(d) == ["海岸带日志6月.csv", "基础.csv"]  # newest first
     row = d.find_element(By.CSS_SELECTOR, '#dd-log .ag-center-cols-container .ag-row[row-index="0"]')
     cells = {c.get_attribute("col-id"): c.text for c in row.find_elements(By.CSS_SELECTOR, ".ag-cell")}
@@ -94,13 +81,13 @@ def test_ddb002_english_desk_speaks_english(dash_duo: Any, tmp_path: Path) -> No
     viewport(dash_duo)
     d = dash_duo.driver
     visit(dash_duo, "/data?lang=en")
-    _wait(lambda: _log_files(d))
+    until(lambda: _log_files(d))
     assert dash_duo.find_element("#nav-data").text == "Data desk"
     assert dash_duo.find_element("#dd-fresh-coastal_logs").text == "Up to date"
     headers = [e.text for e in d.find_elements(By.CSS_SELECTOR, "#dd-log .ag-header-cell-text")]
     assert headers[:5] == ["When", "File", "Sheet", "Source", "Rows in"]
     d.find_element(By.CSS_SELECTOR, "#dd-upload input[type=file]").send_keys(str(export))
-    card = _wait(lambda: d.find_elements(By.CSS_SELECTOR, ".dd-preview"))[0]
+    card = until(lambda: d.find_elements(By.CSS_SELECTOR, ".dd-preview"))[0]
     assert "Would load 3 rows, reject 0, skip 0 total/signature rows" in card.text
     shot(dash_duo, "data_preview_en")
     data_values = ["基础.csv", "海岸带日志6月.csv", *LOG_HEADER, "竹岛", "环翠楼", "鲸园街道"]
@@ -126,29 +113,29 @@ def test_ddb003_a_clerk_maps_an_unknown_layout_and_loads_it(dash_duo: Any, tmp_p
     viewport(dash_duo)
     d = dash_duo.driver
     visit(dash_duo, "/data")
-    _wait(lambda: _log_files(d))
+    until(lambda: _log_files(d))
     d.find_element(By.CSS_SELECTOR, "#dd-upload input[type=file]").send_keys(str(export))
-    card = _wait(lambda: d.find_elements(By.CSS_SELECTOR, ".dd-preview"))[0]
+    card = until(lambda: d.find_elements(By.CSS_SELECTOR, ".dd-preview"))[0]
     assert "dd-preview-unknown" in card.get_attribute("class")
     assert dash_duo.find_element("#dd-load").text == "没有可载入的文件"
-    _wait(lambda: dash_duo.find_element("#dd-map").is_displayed())
+    until(lambda: dash_duo.find_element("#dd-map").is_displayed())
     dash_duo.select_dcc_dropdown("#dd-map-source", value="海岸带整治日志 (coastal_logs)")
-    fields = _wait(lambda: d.find_elements(By.CSS_SELECTOR, ".dd-map-fields tr"))
+    fields = until(lambda: d.find_elements(By.CSS_SELECTOR, ".dd-map-fields tr"))
     assert [f.find_element(By.TAG_NAME, "code").text for f in fields] == [
         "log_no", "log_on", "town_code", "person_times", "vehicle_times", "garbage_t"]
     for field, header in zip(fields, RENAMED, strict=True):
         dash_duo.select_dcc_dropdown(field.find_element(By.CSS_SELECTOR, ".dd-map-dd"), value=header)
     dash_duo.find_element("#dd-map-label").send_keys("新版日志")
     dash_duo.find_element("#dd-map-save").click()
-    saved = _wait(lambda: d.find_elements(By.CSS_SELECTOR, ".dd-map-ok"))[0]
+    saved = until(lambda: d.find_elements(By.CSS_SELECTOR, ".dd-map-ok"))[0]
     assert "已重新预检" in saved.text
-    card = _wait(lambda: d.find_elements(By.CSS_SELECTOR, ".dd-preview-ok"))[0]
+    card = until(lambda: d.find_elements(By.CSS_SELECTOR, ".dd-preview-ok"))[0]
     assert "将加载 4 行，拒收 0 行，跳过合计/签名行 0 行" in card.text
     shot(dash_duo, "data_mapping_zh")
-    _wait(lambda: dash_duo.find_element("#dd-load").is_enabled())
+    until(lambda: dash_duo.find_element("#dd-load").is_enabled())
     dash_duo.find_element("#dd-load").click()
-    _wait(lambda: d.find_elements(By.CSS_SELECTOR, ".dd-job-done"), 60)
-    _wait(lambda: len(_log_files(d)) == 2)
+    until(lambda: d.find_elements(By.CSS_SELECTOR, ".dd-job-done"), 60)
+    until(lambda: len(_log_files(d)) == 2)
     row = d.find_element(By.CSS_SELECTOR, '#dd-log .ag-center-cols-container .ag-row[row-index="0"]')
     cells = {c.get_attribute("col-id"): c.text for c in row.find_elements(By.CSS_SELECTOR, ".ag-cell")}
     assert (cells["file"], cells["rows_in"], cells["loaded"], cells["rejected"]) == ("新版日志.csv", "4", "4", "0")

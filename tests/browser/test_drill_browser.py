@@ -15,11 +15,10 @@ from typing import Any
 
 import duckdb
 import pytest
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
 from dashboard.app import create_app
-from tests.browser.conftest import console_errors, shot, viewport, visit, wait_ready
+from tests.browser.conftest import console_errors, shot, until, viewport, visit, wait_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")]
 
@@ -35,18 +34,6 @@ def _sql(warehouse: Path, sql: str, *params: object) -> Any:
     finally:
         con.close()
 
-
-def _wait(cond: Any, timeout: float = 20.0) -> Any:
-    start = time.perf_counter()
-    while time.perf_counter() - start < timeout:
-        try:
-            value = cond()
-        except (StaleElementReferenceException, NoSuchElementException):
-            value = None
-        if value:
-            return value
-        time.sleep(0.05)
-    raise TimeoutError("condition not met")
 
 
 def _stats(duo: Any) -> dict[str, str]:
@@ -90,7 +77,7 @@ def _click(duo: Any, key: str, value: str) -> None:
 
 
 def _after_drill(duo: Any, part: str) -> None:
-    _wait(lambda: part in duo.driver.current_url)
+    until(lambda: part in duo.driver.current_url)
     wait_ready(duo)
     time.sleep(0.3)
     wait_ready(duo)
@@ -147,9 +134,9 @@ def test_drill_b001_violations_district_town_community_rows(dash_duo: Any, brows
         END,
     )
     _click(dash_duo, "vi.areas", grid)
-    title = _wait(lambda: (el := dash_duo.driver.find_element(By.ID, "rows-title")).is_displayed() and el.text)
+    title = until(lambda: (el := dash_duo.driver.find_element(By.ID, "rows-title")).is_displayed() and el.text)
     assert title.endswith(f"网格 {grid}")
-    count = _wait(lambda: dash_duo.driver.find_element(By.ID, "rows-count").text)
+    count = until(lambda: dash_duo.driver.find_element(By.ID, "rows-count").text)
     assert count == f"共 {min(rows, 500)} 行"
     assert [e["message"] for e in console_errors(dash_duo)] == []
 

@@ -9,11 +9,10 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
 from dashboard.app import create_app
-from tests.browser.conftest import console_errors, shot, viewport, visit
+from tests.browser.conftest import console_errors, shot, until, viewport, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")]
 
@@ -21,21 +20,9 @@ VIEW = ("/explore?start=2023-01-01&end=2023-06-30&src=dcm_cases&m=dcm.on_time_du
         "&grain=month&cmp=yoy&f.channel=" + quote("视频AI,公众举报"))
 
 
-def _wait(cond: Any, timeout: float = 20.0) -> Any:
-    start = time.perf_counter()
-    while time.perf_counter() - start < timeout:
-        try:
-            value = cond()
-        except (StaleElementReferenceException, NoSuchElementException):
-            value = None
-        if value:
-            return value
-        time.sleep(0.05)
-    raise TimeoutError("condition not met")
-
 
 def _grid_rows(duo: Any) -> list[str]:
-    return _wait(lambda: [e.text for e in duo.driver.find_elements(By.CSS_SELECTOR, "#ex-grid .ag-row")
+    return until(lambda: [e.text for e in duo.driver.find_elements(By.CSS_SELECTOR, "#ex-grid .ag-row")
                           if e.text.strip()])
 
 
@@ -46,7 +33,7 @@ def _view_text(duo: Any) -> dict[str, str]:
         "controls": find(By.CSS_SELECTOR, ".ex-controls").text,
         "stats": find(By.CSS_SELECTOR, ".kpi-stats").text,
         "compare": find(By.ID, "card-ex-compare").text,
-        "pivot": _wait(lambda: find(By.ID, "card-ex-pivot").text if find(By.CSS_SELECTOR, "#card-ex-pivot .ag-row")
+        "pivot": until(lambda: find(By.ID, "card-ex-pivot").text if find(By.CSS_SELECTOR, "#card-ex-pivot .ag-row")
                        else None),
     }
 
@@ -62,12 +49,12 @@ def test_exb001_permalink_round_trip(dash_duo: Any, browser_warehouse: Path) -> 
     # a control moves: the URL says so
     grain = dash_duo.driver.find_element(By.ID, "ex-grain")
     grain.click()
-    option = _wait(lambda: [o for o in dash_duo.driver.find_elements(By.XPATH, "//*[normalize-space(text())='季度']")
+    option = until(lambda: [o for o in dash_duo.driver.find_elements(By.XPATH, "//*[normalize-space(text())='季度']")
                             if o.is_displayed()])
     option[0].click()
-    _wait(lambda: "grain=quarter" in dash_duo.driver.current_url)
+    until(lambda: "grain=quarter" in dash_duo.driver.current_url)
     changed_url = dash_duo.driver.current_url
-    _wait(lambda: "季度" in dash_duo.driver.find_element(By.CSS_SELECTOR, ".ex-controls").text)
+    until(lambda: "季度" in dash_duo.driver.find_element(By.CSS_SELECTOR, ".ex-controls").text)
     time.sleep(0.5)
     changed = _view_text(dash_duo)
     # the permalink, opened afresh, reproduces the view exactly
@@ -81,7 +68,7 @@ def test_exb001_permalink_round_trip(dash_duo: Any, browser_warehouse: Path) -> 
     name = dash_duo.driver.find_element(By.ID, "ex-view-name")
     name.send_keys("一季度视频AI")
     dash_duo.driver.find_element(By.ID, "ex-view-save").click()
-    link = _wait(lambda: [a for a in dash_duo.driver.find_elements(By.CSS_SELECTOR, "#ex-views a")
+    link = until(lambda: [a for a in dash_duo.driver.find_elements(By.CSS_SELECTOR, "#ex-views a")
                           if a.text == "一季度视频AI"])[0]
     assert parse_qs(urlsplit(link.get_attribute("href")).query) == {k: v for k, v in query.items() if k != "gen"}
     assert console_errors(dash_duo) == []
@@ -94,7 +81,7 @@ def test_exb002_hostile_parameters_are_named_and_harmless(dash_duo: Any, browser
     path = ("/explore?src=" + quote(script) + "&f.channel=" + quote("' OR 1=1 --") + "&by=" + quote("1;DROP TABLE x")
             + "&" + quote("=cmd|' /C calc'!A0") + "=1")
     visit(dash_duo, path)
-    notes = _wait(lambda: dash_duo.driver.find_element(By.ID, "ex-notes").text)
+    notes = until(lambda: dash_duo.driver.find_element(By.ID, "ex-notes").text)
     assert notes == "已忽略无法识别的参数：src, by, =cmd|' /C calc'!A0"
     assert dash_duo.driver.execute_script("return window.__pwned === undefined")
     assert "0" in dash_duo.driver.find_element(By.CSS_SELECTOR, ".kpi-stats").text
