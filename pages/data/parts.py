@@ -144,7 +144,7 @@ def preview_card(report: dict[str, Any], lang: str) -> dbc.Card:
     body: list[Any] = []
     if report.get("source"):
         body.append(html.Dl([
-            html.Dt(t("data.preview.source", lang)), html.Dd(f"{report['source_label']} ({report['source']})"),
+            html.Dt(t("data.preview.source", lang)), html.Dd(f"{source_label(report['source'], lang)} ({report['source']})"),
             html.Dt(t("data.preview.variant", lang)), html.Dd(str(report["variant_label"])),
             html.Dt(t("data.preview.header", lang)),
             html.Dd(t("data.preview.header_rows", lang, start=report["header_row"], depth=report["header_depth"])),

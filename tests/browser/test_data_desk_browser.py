@@ -89,6 +89,7 @@ def test_ddb002_english_desk_speaks_english(dash_duo: Any, tmp_path: Path) -> No
     d.find_element(By.CSS_SELECTOR, "#dd-upload input[type=file]").send_keys(str(export))
     card = until(lambda: d.find_elements(By.CSS_SELECTOR, ".dd-preview"))[0]
     assert "Would load 3 rows, reject 0, skip 0 total/signature rows" in card.text
+    assert "Coastal logs (coastal_logs)" in card.text  # the source named as everywhere else on the page
     shot(dash_duo, "data_preview_en")
     data_values = ["基础.csv", "海岸带日志6月.csv", *LOG_HEADER, "竹岛", "环翠楼", "鲸园街道"]
     shell = d.find_elements(By.CSS_SELECTOR, ".kpi-nav a, #app-title, #freshness, #user-menu")  # not the logo 环,
