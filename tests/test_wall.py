@@ -16,7 +16,7 @@ from dashboard.app import create_app
 from dashboard.data import Warehouse
 from dashboard.ids import pattern_id
 from pages.wall import access, page
-from pages.wall.playlist import PANELS, Playlist
+from pages.wall.playlist import PANELS, Playlist, invalid_params
 from tests.dashboard_data import small_warehouse_fixture  # noqa: F401
 from warehouse.queries import wall as qw
 from warehouse.rules import calendar
@@ -362,3 +362,24 @@ def test_wall016_freshness_strip_follows_the_clock(small_warehouse: Path) -> Non
     late, _ = page._fresh(wh, d, "zh", loaded + dt.timedelta(days=1, minutes=1))  # cadence 1 day
     assert same is on_time
     assert "wall-stale" not in str(on_time) and "数据逾期未更新：数字城管案件" in str(late)
+
+
+def test_wall017_link_parameters_not_used_as_written_are_named(small_warehouse: Path) -> None:
+    """A wall link with a bad value shows the default and says which parameter (never a 500): ``²`` is a digit to
+    ``str.isdigit`` but not to ``int``."""
+    assert invalid_params({}, CONF) == ()
+    good = {"panel": "league", "seconds": "3", "refresh": "0.2", "screen": "2", "of": "2", "playlist": "night"}
+    assert invalid_params(good, CONF) == ()
+    assert invalid_params({"panels": "kpis,city"}, CONF) == ()
+    assert invalid_params({"panels": "kpis,bogus"}, CONF) == ("panels",)
+    assert invalid_params({"panel": "kpis,city"}, CONF) == ("panel",)
+    assert invalid_params({"seconds": "2.99", "refresh": "3600.1"}, CONF) == ("seconds", "refresh")  # clamped
+    assert invalid_params({"seconds": "nan", "refresh": "x"}, CONF) == ("seconds", "refresh")
+    assert invalid_params({"screen": "3", "of": "2"}, CONF) == ("screen",)
+    assert invalid_params({"screen": "²", "of": "9"}, CONF) == ("of", "screen")
+    assert invalid_params({"of": "٣"}, CONF) == ("of",)
+    assert invalid_params({"playlist": "nope"}, CONF) == ("playlist",)
+    assert Playlist.from_params({"screen": "²", "of": "²"}, CONF) == Playlist(("kpis", "city"), 15, 30)
+    wall = _render(small_warehouse, "/wall", of="²", panels="kpis", lang="en")
+    assert _text(_find(wall, "wall-note")) == "Link parameter(s) of not usable, defaults shown"
+    assert _find(_render(small_warehouse, "/wall", panels="kpis"), "wall-note") is None

@@ -27,7 +27,7 @@ from dashboard.services import Services
 from dashboard.state import ViewState, first_param
 from pages.wall import access, panels
 from pages.wall.data import WallData, gather, look
-from pages.wall.playlist import PANELS, Playlist
+from pages.wall.playlist import PANELS, Playlist, invalid_params
 from warehouse.rules import alerts as alert_rule
 
 LOC = "_pages_location"
@@ -137,6 +137,9 @@ def _layout(wh: Warehouse | None, params: dict[str, Any]) -> html.Div:
                                   className="wall-label")]
     pl = r["playlist"] if r else _pl(playlist)
     alerts = (r["alerts"] or []) if r else []
+    bad = invalid_params(params)
+    note = html.Div(t("wall.params_ignored", lang, names=", ".join(bad)), id="wall-note", className="wall-note",
+                    role="status") if bad else None
     stage = [html.Div(html.Div(bodies[p], id=f"wall-body-{p}", className="wall-body"), id=f"wall-panel-{p}",
                       className="wall-panel" + (" wall-on" if p == pl["panels"][0] else "")) for p in PANELS]
     return html.Div(
@@ -150,6 +153,7 @@ def _layout(wh: Warehouse | None, params: dict[str, Any]) -> html.Div:
             html.Div(alerts, id="wall-alerts", className=_alert_class(alerts), role="alert"),
             html.Div(stage, id="wall-stage", className="wall-stage"),
             html.Div(r["ticker"] if r else [], id="wall-ticker", className="wall-ticker"),
+            note,  # a link parameter that fell back to its default says so (over the stage's corner)
             dcc.Interval(id="wall-tick", interval=int(playlist.refresh * 1000), n_intervals=0),
             dcc.Interval(id="wall-rotate", interval=int(playlist.seconds * 1000), n_intervals=0),
             dcc.Interval(id="wall-clock-tick", interval=CLOCK_MS, n_intervals=0),

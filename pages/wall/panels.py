@@ -14,7 +14,7 @@ from dash import html
 from dashboard import format as fmt
 from dashboard import freshness, kpis
 from dashboard.figures.theme import town_label
-from dashboard.i18n import source_label, t
+from dashboard.i18n import source_label, t, value_label
 from dashboard.kpis import KpiValue
 from pages.wall.data import WallData
 from warehouse import indicators
@@ -160,7 +160,9 @@ def ticker(d: WallData, lang: str) -> list[Any]:
     """The overdue cases as one line that scrolls by (town, category, hours overdue)."""
     if d.overdue.empty:
         return [html.Span(t("wall.overdue.none", lang), className="wall-tick-item")]
-    items = [html.Span(t("wall.overdue.item", lang, town=r.town_name or "—", category=r.minor_category or "—",
+    items = [html.Span(t("wall.overdue.item", lang, town=town_label(r.town_code, r.town_name, lang) or "—",
+                         category=value_label("minor_category", r.minor_category, lang, short=True)
+                         if r.minor_category else "—",
                          hours=fmt.number(r.hours_overdue, "", 1)), className="wall-tick-item")
              for r in d.overdue.itertuples(index=False)]
     label = html.Span(t("wall.overdue.title", lang, n=len(items)), className="wall-tick-label")

@@ -54,8 +54,36 @@ def _number(value: object, bounds: tuple[float, float], default: float) -> float
 
 
 def _int(value: object, default: int) -> int:
+    """A small whole number written in ASCII digits (``²`` and ``٣`` are digits to ``str.isdigit`` too)."""
     text = str(value) if value is not None else ""
-    return int(text) if text.isdigit() else default
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else default
+
+
+def invalid_params(params: dict[str, Any], conf: dict[str, Any] | None = None) -> tuple[str, ...]:
+    """The wall's URL parameters whose value is not used as written: unknown panels, a number that is not one or
+    lies outside its bounds (clamped), a screen that is not 1..of, a playlist the config file does not name."""
+    conf = config() if conf is None else conf
+    bad: list[str] = []
+    for key in ("panel", "panels"):
+        value = first_param(params.get(key))
+        if value is not None:
+            items = [p.strip() for p in str(value).split(",")]
+            if any(p not in PANELS for p in items) or (key == "panel" and len(items) != 1):
+                bad.append(key)
+    for key, bounds in (("seconds", SECONDS), ("refresh", REFRESH)):
+        value = first_param(params.get(key))
+        if value is not None and _number(value, bounds, -1.0) != _number(value, (-1e308, 1e308), -2.0):
+            bad.append(key)  # not a number, NaN, or clamped into its bounds
+    of = first_param(params.get("of"))
+    if of is not None and not 1 <= _int(of, 0) <= MAX_SCREENS:
+        bad.append("of")
+    screen = first_param(params.get("screen"))
+    if screen is not None and not 1 <= _int(screen, 0) <= min(max(_int(of, 1), 1), MAX_SCREENS):
+        bad.append("screen")
+    name = first_param(params.get("playlist"))
+    if name is not None and name not in (conf.get("playlists") or {}):
+        bad.append("playlist")
+    return tuple(bad)
 
 
 @dataclass(frozen=True)

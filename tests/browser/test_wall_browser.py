@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import shutil
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -50,6 +52,10 @@ for (const el of document.querySelectorAll('#wall-root *')) {
 return out;
 """
 
+BANNER_JS = """const b = document.getElementById('wall-alerts');
+const tops = new Set([...b.children].map(c => Math.round(c.getBoundingClientRect().top)));
+return [tops.size, b.scrollHeight, b.clientHeight];"""
+CJK = re.compile(r"[\u3400-\u9fff]")
 ON_JS = "return [...document.querySelectorAll('.wall-panel.wall-on')].map(p => p.id.replace('wall-panel-', ''))"
 
 
@@ -113,6 +119,17 @@ def test_wall102_fixed_panel_and_english(dash_duo: Any, browser_warehouse: Path)
     assert "Town league" in text and len(dash_duo.driver.find_elements("css selector", ".wall-lg-row")) == 9
     assert not dash_duo.driver.find_element("css selector", ".kpi-navbar").is_displayed()
     shot(dash_duo, "wall_1920x1080_league_en")
+    assert console_errors(dash_duo) == []
+    banner = dash_duo.driver.execute_script(BANNER_JS)  # two lines of alerts shown whole, not cut in half
+    assert banner[0] >= 2 and banner[1] <= banner[2] + 1, banner
+    ticker = dash_duo.find_element("#wall-ticker").text
+    assert "overdue" in ticker and not CJK.search(ticker), ticker  # towns in pinyin, categories in English
+    _open(dash_duo, "?panel=league&of=" + quote("²") + "&lang=en")  # a bad link value: default, and a note
+    assert dash_duo.find_element("#wall-note").text == "Link parameter(s) of not usable, defaults shown"
+    fit = dash_duo.driver.execute_script(FIT_JS)
+    assert fit["scroll"][0] <= fit["scroll"][1] and fit["scroll"][2] <= fit["scroll"][3], fit["scroll"]
+    assert fit["small"] == [] and [over for *_, over in fit["panels"]] == [0]
+    shot(dash_duo, "wall_1920x1080_note_en")
     assert console_errors(dash_duo) == []
 
 
