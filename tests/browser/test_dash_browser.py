@@ -93,7 +93,7 @@ def test_dash002_click_drills_down_to_rows(dash_duo: Any, browser_warehouse: Pat
     until(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, ".modal.show"))
     rows = until(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, "#rows-grid .ag-center-cols-container .ag-row"))
     assert rows
-    assert dash_duo.find_element("#rows-csv").text == "导出 CSV"
+    assert until(lambda: dash_duo.find_element("#rows-csv").text) == "导出 CSV"  # once the modal has faded in
     shot(dash_duo, "drill_rows_zh")
     latency["callbacks"] = {
         "drill_to_town_s": round(t_town, 3),
@@ -111,7 +111,7 @@ def test_dash003_tile_explains_itself(dash_duo: Any, browser_warehouse: Path, la
     until(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, ".modal.show"))
     until(lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, "#rows-grid .ag-row"))
     latency.setdefault("callbacks", {})["tile_explain_s"] = round(time.perf_counter() - start, 3)
-    text = dash_duo.find_element("#rows-explain").text
+    text = until(lambda: dash_duo.find_element("#rows-explain").text)  # shown once the modal has faded in
     assert "公式" in text and "应结案数" in text and "作废" in text
     shot(dash_duo, "tile_explain_zh")
     dash_duo.find_element("#rows-close").click()
