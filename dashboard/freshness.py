@@ -19,8 +19,6 @@ from dashboard import format as fmt
 from dashboard.i18n import source_label, t
 
 DEFAULT_CADENCE_DAYS = 31
-
-
 STATUS_KEYS = {"fresh": "fresh.ok", "stale": "fresh.stale_short", "none": "fresh.none"}
 
 

@@ -213,8 +213,11 @@ def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
             if not entry.name.endswith(".sql"):
                 continue
             con.execute(entry.read_text(encoding="utf-8"))
+            defined = {r[0] for r in con.execute(  # the marts to cache that this file defined (as views)
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+                "AND table_type = 'VIEW' AND list_contains(?, table_name)", [list(MATERIALISED)]).fetchall()}
             for name, order in MATERIALISED.items():
-                if _object_type(con, name) == "VIEW":  # defined by this file: keep the definition, cache it
+                if name in defined:  # keep the definition, cache it
                     definition = name + DEFINITION_SUFFIX
                     con.execute(f"ALTER VIEW {name} RENAME TO {definition}")
                     ordered = f" ORDER BY {order}" if order else ""

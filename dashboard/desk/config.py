@@ -1,8 +1,10 @@
-"""Where the desk keeps its files and how big an upload may be (one place; environment overrides)."""
+"""Where the desk keeps its files, how it replaces them, and how big an upload may be (one place; environment
+overrides)."""
 
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 MAX_UPLOAD_BYTES = int(float(os.environ.get("KPI_UPLOAD_MAX_MB", "50")) * (1 << 20))  # per file
@@ -18,3 +20,11 @@ def spool_dir(warehouse: Path) -> Path:
 def max_request_bytes() -> int:
     """The largest request body the server accepts: a full drop, base64-encoded, plus room for the form."""
     return MAX_DROP_BYTES * 4 // 3 + (1 << 20)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in one step: a reader (another worker process) sees the old file or the new
+    one whole, never half of it."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)

@@ -1,12 +1,14 @@
 """One background load queue per server: a load never runs on a request thread.
 
 A job (the uploads to load, who asked, its state) is a JSON file in ``<spool>/jobs/``, so every process of
-the server can answer for it. Each process runs one worker thread; a worker runs jobs only while it holds
-``<spool>/queue.lock`` (``flock``), so however many processes gunicorn starts, one job runs at a time, in
-the order they were queued. ``etl.load.load_files`` then takes the warehouse's writer lock, so a desk load
-and a ``kpi load`` from a terminal never publish at once either. States: queued → running (files done of
-total) → done (the result table) or failed (the message). A job found running while its worker is gone
-(the process was killed) is marked failed; nothing of it was published (loads publish atomically).
+the server can answer for it; while it is queued or running an empty marker ``<spool>/jobs/active/<id>``
+names it, so a worker's poll reads those few jobs, never the whole history. Each process runs one worker
+thread; a worker runs jobs only while it holds ``<spool>/queue.lock`` (``flock``), so however many processes
+gunicorn starts, one job runs at a time, in the order they were queued. ``etl.load.load_files`` then takes
+the warehouse's writer lock, so a desk load and a ``kpi load`` from a terminal never publish at once either.
+States: queued → running (files done of total) → done (the result table) or failed (the message). A job
+found running while its worker is gone (the process was killed) is marked failed; nothing of it was
+published (loads publish atomically).
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import json
-import os
 import re
 import threading
 import time
@@ -24,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from dashboard.desk import uploads
-from dashboard.desk.config import spool_dir
+from dashboard.desk.config import spool_dir, write_atomic
 from dashboard.i18n import t
 from etl.load import load_files
 from etl.problems import engine_error
@@ -81,6 +82,7 @@ class JobQueue:
         self.warehouse = Path(warehouse).absolute()
         self.spool = spool_dir(self.warehouse)
         self.folder = self.spool / "jobs"
+        self.active = self.folder / "active"  # markers of the queued and running jobs
         self.on_finish = on_finish  # e.g. the audit log
         self.autostart = autostart  # False: jobs run only when ``run_pending`` is called (tests, scripts)
         self._wake = threading.Event()
@@ -98,6 +100,8 @@ class JobQueue:
         job = Job(uuid.uuid4().hex, [u.id for u in chosen], [u.label for u in chosen], str(actor), _now(),
                   time.time_ns(), files_total=len(chosen))
         self._save(job)
+        self.active.mkdir(parents=True, exist_ok=True)
+        (self.active / job.id).touch()
         if self.autostart:
             self.start()
             self._wake.set()
@@ -114,6 +118,11 @@ class JobQueue:
     def jobs(self) -> list[Job]:
         """Every job, oldest first."""
         found = [j for p in self.folder.glob("*.json") if (j := self.get(p.stem)) is not None]
+        return sorted(found, key=lambda j: j.seq)
+
+    def _unfinished(self) -> list[Job]:
+        """The queued and running jobs (by their markers), oldest first: what a worker's poll reads."""
+        found = [j for p in self.active.glob("*") if (j := self.get(p.name)) is not None and not j.finished]
         return sorted(found, key=lambda j: j.seq)
 
     # --- the worker's side ---------------------------------------------------------------
@@ -146,11 +155,11 @@ class JobQueue:
             except BlockingIOError:
                 return 0
             try:
-                for job in self.jobs():
+                for job in self._unfinished():
                     if job.state == "running":  # its worker died: only a lock holder runs jobs
                         self._finish(job, "failed", _both("desk.interrupted"))
                 done = 0
-                while (job := next((j for j in self.jobs() if j.state == "queued"), None)) is not None:
+                while (job := next((j for j in self._unfinished() if j.state == "queued"), None)) is not None:
                     self._run(job)
                     done += 1
                 return done
@@ -194,11 +203,10 @@ class JobQueue:
         if message:
             job.message, job.message_en = message
         self._save(job)
+        (self.active / job.id).unlink(missing_ok=True)
         if self.on_finish is not None:
             self.on_finish(job)
 
     def _save(self, job: Job) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        temp = self.folder / f".{job.id}.{os.getpid()}.{threading.get_ident()}.tmp"
-        temp.write_text(json.dumps(asdict(job), ensure_ascii=False), encoding="utf-8")
-        os.replace(temp, self.folder / f"{job.id}.json")
+        write_atomic(self.folder / f"{job.id}.json", json.dumps(asdict(job), ensure_ascii=False))

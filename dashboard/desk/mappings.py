@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import os
 from pathlib import Path
 
 import yaml
 
+from dashboard.desk.config import write_atomic
 from dashboard.desk.uploads import Refused
 from dashboard.i18n import t
 from etl.sources import SOURCES_BY_NAME, ColumnSpec, SourceSpec, mappings_file, read_mappings
@@ -68,10 +68,8 @@ def save(warehouse: Path, source: str, columns: dict[str, str], actor: str, labe
             "columns": chosen, "created_by": str(actor), "created_at": dt.datetime.now().isoformat(timespec="seconds"),
         }
         text = yaml.safe_dump({"mappings": [*existing, mapping]}, allow_unicode=True, sort_keys=False)
-        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temp.write_text("# Saved on the data desk (/data); the same effect as a variant in etl/specs/*.yaml.\n"
-                        + text, encoding="utf-8")
-        os.replace(temp, path)
+        write_atomic(path, "# Saved on the data desk (/data); the same effect as a variant in etl/specs/*.yaml.\n"
+                     + text)
     return mapping
 
 

@@ -4,10 +4,10 @@ the warehouse's saved mappings, plus the file's header cells for mapping an unkn
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from pathlib import Path
 
+from dashboard.desk.config import write_atomic
 from dashboard.desk.uploads import Upload
 from etl.problems import LoadError
 from etl.readers import read_tables
@@ -34,9 +34,7 @@ def kept_preview(warehouse: Path, upload: Upload, lang: str = "zh", again: bool 
         except (OSError, ValueError):
             pass
     reports = preview(warehouse, upload, lang)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_text(json.dumps(reports, ensure_ascii=False, default=str), encoding="utf-8")
-    os.replace(temp, path)
+    write_atomic(path, json.dumps(reports, ensure_ascii=False, default=str))
     return reports
 
 

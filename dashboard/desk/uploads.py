@@ -18,6 +18,7 @@ import math
 import os
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -168,11 +169,12 @@ def get(spool: Path, upload_id: object) -> Upload | None:
     return upload if upload.path.is_file() else None
 
 
-def by_stored_name(spool: Path) -> dict[str, Upload]:
-    """Every stored upload by its file name in the spool (the load log names them so)."""
+def by_stored_name(spool: Path, names: Iterable[object]) -> dict[str, Upload]:
+    """The stored uploads among file names of the load log (an upload is loaded as ``<id><suffix>``); names of
+    files loaded from a terminal are not uploads and are left out. Reads only those uploads' records."""
     found = {}
-    for meta in (Path(spool) / "uploads").glob("*.json"):
-        upload = get(spool, meta.stem)
-        if upload is not None:
-            found[upload.stored_name] = upload
+    for name in {str(n) for n in names}:
+        upload = get(spool, Path(name).stem)
+        if upload is not None and upload.stored_name == name:
+            found[name] = upload
     return found

@@ -53,8 +53,8 @@ def _queue() -> JobQueue | None:
 def tables(wh: Warehouse, lang: str) -> tuple[Any, list[dict[str, Any]], str]:
     """The freshness table, the load log's rows and the rejects' note, from the query layer."""
     fresh = parts.freshness_table(wh.frame(q.freshness()), lang, dt.datetime.now())
-    uploaded = uploads.by_stored_name(spool_dir(wh.path))
-    log = parts.log_records(wh.frame(loads.load_log()), uploaded, lang)
+    frame = wh.frame(loads.load_log())
+    log = parts.log_records(frame, uploads.by_stored_name(spool_dir(wh.path), frame["file"]), lang)
     n = int(wh.frame(loads.rejects_count()).iloc[0, 0])
     return fresh, log, t("data.rejects.note", lang, n=f"{n:,}")
 
