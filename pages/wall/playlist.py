@@ -8,6 +8,7 @@ the stage in the snow season or while a snow event is on.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, replace
 from functools import cache
@@ -45,12 +46,17 @@ def _panels(value: object) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p.strip() for p in items if str(p).strip() in PANELS))
 
 
-def _number(value: object, bounds: tuple[float, float], default: float) -> float:
+def _float(value: object) -> float:
+    """The number a parameter writes, NaN when it writes none."""
     try:
-        x = float(value)  # type: ignore[arg-type]
+        return float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        return default
-    return default if x != x else min(max(x, bounds[0]), bounds[1])
+        return math.nan
+
+
+def _number(value: object, bounds: tuple[float, float], default: float) -> float:
+    x = _float(value)
+    return default if math.isnan(x) else min(max(x, bounds[0]), bounds[1])
 
 
 def _int(value: object, default: int) -> int:
@@ -70,10 +76,10 @@ def invalid_params(params: dict[str, Any], conf: dict[str, Any] | None = None) -
             items = [p.strip() for p in str(value).split(",")]
             if any(p not in PANELS for p in items) or (key == "panel" and len(items) != 1):
                 bad.append(key)
-    for key, bounds in (("seconds", SECONDS), ("refresh", REFRESH)):
+    for key, (low, high) in (("seconds", SECONDS), ("refresh", REFRESH)):
         value = first_param(params.get(key))
-        if value is not None and _number(value, bounds, -1.0) != _number(value, (-1e308, 1e308), -2.0):
-            bad.append(key)  # not a number, NaN, or clamped into its bounds
+        if value is not None and not low <= _float(value) <= high:  # not a number (NaN), or clamped
+            bad.append(key)
     of = first_param(params.get("of"))
     if of is not None and not 1 <= _int(of, 0) <= MAX_SCREENS:
         bad.append("of")
