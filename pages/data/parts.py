@@ -15,7 +15,8 @@ from dashboard.desk.audit import ANONYMOUS
 from dashboard.desk.jobs import Job
 from dashboard.desk.mappings import needs_mapping
 from dashboard.desk.uploads import Upload
-from dashboard.i18n import AG_LOCALE_ZH, paren, source_label, t
+from dashboard.components import grid_options
+from dashboard.i18n import paren, source_label, t
 from dashboard.reasons import reason_text
 from etl.problems import shown
 from etl.sources import SourceSpec
@@ -85,13 +86,6 @@ LOG_COLUMNS = ("when", "file", "sheet", "source", "rows_in", "loaded", "rejected
 REJECT_COLUMNS = ("file", "sheet", "row", "column", "value", "reason")
 
 
-def _options(lang: str, **extra: Any) -> dict[str, Any]:
-    options: dict[str, Any] = {"animateRows": False, **extra}
-    if lang != "en":
-        options["localeText"] = AG_LOCALE_ZH
-    return options
-
-
 # widths of the log's columns at 1920×1080: the counts narrow and right-aligned, file, source and error share the rest
 _LOG_WIDTHS: dict[str, dict[str, Any]] = {
     "when": {"width": 170}, "file": {"flex": 2, "minWidth": 200}, "sheet": {"width": 110},
@@ -105,7 +99,7 @@ def log_grid(records: list[dict[str, Any]], lang: str) -> dag.AgGrid:
     defs = [{"field": c, "headerName": t(f"data.col.{c}", lang), **_LOG_WIDTHS[c]} for c in LOG_COLUMNS]
     return dag.AgGrid(id="dd-log", rowData=records, columnDefs=defs,
                       defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 80},
-                      dashGridOptions=_options(lang, pagination=True, paginationPageSize=20, domLayout="autoHeight"),
+                      dashGridOptions={**grid_options(lang, 20), "domLayout": "autoHeight"},
                       style={"width": "100%"}, className="ag-theme-alpine")
 
 
@@ -116,8 +110,8 @@ def rejects_grid(lang: str) -> dag.AgGrid:
     defs = [{"field": c, "headerName": t(f"data.col.{c}", lang), **widths[c]} for c in REJECT_COLUMNS]
     return dag.AgGrid(id="dd-rejects", rowModelType="infinite", columnDefs=defs,
                       defaultColDef={"resizable": True, "minWidth": 90},
-                      dashGridOptions=_options(lang, pagination=True, paginationPageSize=REJECTS_BLOCK,
-                                               cacheBlockSize=REJECTS_BLOCK, maxBlocksInCache=10, rowBuffer=0),
+                      dashGridOptions={**grid_options(lang, REJECTS_BLOCK), "cacheBlockSize": REJECTS_BLOCK,
+                                       "maxBlocksInCache": 10, "rowBuffer": 0},
                       style={"height": "460px", "width": "100%"}, className="ag-theme-alpine")
 
 
