@@ -176,7 +176,8 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -
 # double the time the cache takes to build, and loads of monthly exports already keep them near date order).
 MATERIALISED: dict[str, str] = {
     "dim_period": "period_text",  # read by the target, assessment and report marts (each parse costs ~50 ms)
-    "mart_dcm_case": "",
+    "mart_dcm_case": "is_open, reported_at",
+    "mart_dcm_daily": "day, town_code, community",  # what /violations and the KPI mart sum instead of every case
     "mart_kpi_daily": "day, town_code, indicator",
     "mart_report": "year, key",
     "mart_source_freshness": "source",

@@ -1,7 +1,7 @@
 -- mart_kpi_daily: the one KPI mart at day × town grain — every additive indicator (tiles, sparklines, town
 -- charts, town rankings) as numerator and denominator. One row per (day, town_code, indicator). Any period's
 -- value is sum(num) / sum(den) (or sum(num) when den is NULL), never an average of ratios. Built on the subject
--- marts (mart_dcm_case, mart_illegal_construction) with the flags the pages' queries use. The keys, labels and
+-- marts (mart_dcm_daily, mart_illegal_construction) with the flags the pages' queries use. The keys, labels and
 -- definitions live in warehouse/indicators.py (tests/test_indicator_registry.py checks both ways).
 --
 --   dcm.on_time_due_rate       按期结案数 / 应结案数 (应结案: 处置截止时间 on the day, less 作废/缓办/挂账)
@@ -19,25 +19,17 @@
 -- 作废 / 缓办 / 挂账, so left out of 应结案数.
 CREATE OR REPLACE VIEW mart_kpi_daily AS
 WITH
-dcm AS (
-    SELECT CAST(deadline_at AS DATE) AS day, town_code,
-        count(*) FILTER (is_due_basis) AS due,
-        -- a closed case here is always due (it has a deadline, and 结案 is neither 作废 nor 缓办/挂账)
-        count(*) FILTER (is_on_time) AS on_time,
-        count(*) FILTER (is_closed) AS closed,
-        count(*) FILTER (is_due_basis AND is_reworked) AS reworked,
-        count(*) FILTER (is_void) AS excl_void,
-        count(*) FILTER (stage = '缓办') AS excl_deferred,
-        count(*) FILTER (stage = '挂账') AS excl_hung
-    FROM mart_dcm_case WHERE deadline_at IS NOT NULL GROUP BY ALL
+dcm AS (  -- the day × town slice of mart_dcm_daily (25_dcm_daily.sql), on the days a deadline falls on
+    SELECT day, town_code, sum(due) AS due, sum(due_on_time) AS on_time, sum(due_closed) AS closed,
+        sum(due_reworked) AS reworked, sum(deadline_void) AS excl_void, sum(deadline_deferred) AS excl_deferred,
+        sum(deadline_hung) AS excl_hung
+    FROM mart_dcm_daily WHERE deadline_rows > 0 GROUP BY ALL
 ),
 dcm_closed AS (
-    SELECT CAST(closed_at AS DATE) AS day, town_code, count(*) AS closed
-    FROM mart_dcm_case WHERE is_closed AND closed_at IS NOT NULL GROUP BY ALL
+    SELECT day, town_code, sum(closed) AS closed FROM mart_dcm_daily WHERE closed > 0 GROUP BY ALL
 ),
 dcm_filed AS (
-    SELECT CAST(filed_ts AS DATE) AS day, town_code, count(*) AS filed
-    FROM mart_dcm_case WHERE is_filed GROUP BY ALL
+    SELECT day, town_code, sum(filed) AS filed FROM mart_dcm_daily WHERE filed > 0 GROUP BY ALL
 ),
 stock_demolished AS (
     SELECT demolished_on AS day, town_code, count(*) AS n, sum(demolished_area_eff_m2) AS area

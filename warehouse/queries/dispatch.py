@@ -36,18 +36,16 @@ def _end(f: Filters) -> dt.datetime:
     return dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time())
 
 
-def _unresolved_overdue(f: Filters) -> sa.ColumnElement[bool]:
+def _unresolved_overdue(f: Filters) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]:
+    """The supervised cases as two disjoint conditions: still open now, or closed at or after the end.
+
+    Unresolved at the end = not 作废/缓办/挂账 and not closed by then; that is open now (``is_open``) or closed
+    with a 结案时间 at or after the end. Two conditions, not one with OR, so that each reads only the row groups
+    that can hold its cases (mart_dcm_case is stored open cases last, by 上报时间: warehouse/store.py)."""
     c = CASE.c
     end = sa.cast(sa.literal(_end(f)), sa.DateTime)
-    closed_by_end = sa.and_(c.is_closed, sa.or_(c.closed_at.is_(None), c.closed_at < end))
-    return sa.and_(
-        f.town_clause(c.town_code),
-        sa.not_(c.is_void),
-        sa.not_(c.is_suspended),
-        c.reported_at < end,
-        c.deadline_at < end,
-        sa.not_(closed_by_end),
-    )
+    overdue = sa.and_(f.town_clause(c.town_code), c.reported_at < end, c.deadline_at < end)
+    return sa.and_(overdue, c.is_open), sa.and_(overdue, c.is_closed, c.closed_at >= end)
 
 
 def _whole_days(since: sa.ColumnElement, end: sa.ColumnElement) -> sa.ColumnElement:
@@ -61,16 +59,15 @@ def supervised(f: Filters, limit: int = 2000) -> sa.Select:
     c = CASE.c
     end = sa.cast(sa.literal(_end(f)), sa.DateTime)
     age, overdue = _whole_days(c.reported_at, end), _whole_days(c.deadline_at, end)
-    return (
-        sa.select(c.case_no, c.town_code, c.town_name, c.department, c.major_category, c.minor_category,
-                  c.community, c.stage, c.reported_at, c.deadline_at, c.closed_at, age.label("age_days"),
-                  overdue.label("days_overdue"), c.address)
-        .where(_unresolved_overdue(f))
-        .order_by(c.deadline_at, c.case_no)
-        .limit(limit)
-    )
+    columns = (c.case_no, c.town_code, c.town_name, c.department, c.major_category, c.minor_category, c.community,
+               c.stage, c.reported_at, c.deadline_at, c.closed_at, age.label("age_days"),
+               overdue.label("days_overdue"), c.address)
+    rows = sa.union_all(*(sa.select(*columns).where(part) for part in _unresolved_overdue(f))).subquery("rows")
+    return sa.select(rows).order_by(rows.c.deadline_at, rows.c.case_no).limit(limit)
 
 
 def supervised_count(f: Filters) -> sa.Select:
     """How many cases the supervised list holds (without its limit)."""
-    return sa.select(sa.func.count().label("n")).select_from(CASE).where(_unresolved_overdue(f))
+    parts = [sa.select(sa.func.count().label("n")).select_from(CASE).where(part) for part in _unresolved_overdue(f)]
+    counts = sa.union_all(*parts).subquery("counts")
+    return sa.select(sa.cast(sa.func.sum(counts.c.n), sa.BigInteger).label("n"))

@@ -79,6 +79,12 @@ _CASE_COLUMNS = """
     h_report_to_close
     """
 CASE = view("mart_dcm_case", *_CASE_COLUMNS.split())
+_DAILY_COLUMNS = """
+    day town_code town_name town_sort community is_bureau reported reported_void reported_open
+    report_dispatch_seconds report_dispatch_n dispatch_close_seconds dispatch_close_n filed deadline_rows due
+    due_on_time due_closed due_reworked deadline_void deadline_deferred deadline_hung closed
+    """
+DAILY = view("mart_dcm_daily", *_DAILY_COLUMNS.split())  # the case counts per day (warehouse/marts/25_dcm_daily.sql)
 TOWN = view("dim_town", "town_code", "town_name", "pinyin", "sort_order")
 _TARGET_COLUMNS = "indicator town_code is_district period_type year period_start period_end target direction"
 TARGET = view("mart_target", *_TARGET_COLUMNS.split())
@@ -105,8 +111,10 @@ def count_if(cond: sa.ColumnElement) -> sa.ColumnElement:
     return sa.func.count().filter(cond)
 
 
-def _place(f: Filters, town: str | None, bureau_only: bool = False) -> sa.ColumnElement[bool]:
-    c = CASE.c
+def _place(f: Filters, town: str | None, bureau_only: bool = False, source: sa.TableClause = CASE
+           ) -> sa.ColumnElement[bool]:
+    """The place filters on ``source`` (the case rows, or the daily counts: both have these columns)."""
+    c = source.c
     return sa.and_(
         f.town_clause(c.town_code),
         f.community_clause(c.community),
@@ -120,6 +128,16 @@ def _end_moment(f: Filters) -> sa.ColumnElement:
     if f.end is not None:
         return sa.cast(sa.literal(f.end + dt.timedelta(days=1)), sa.DateTime)
     return sa.func.current_localtimestamp()
+
+
+def total(column: sa.ColumnElement) -> sa.ColumnElement:
+    """``sum(column)`` of a count column of the daily mart, as BIGINT and 0 when no row matches."""
+    return sa.cast(sa.func.coalesce(sa.func.sum(column), 0), sa.BigInteger)
+
+
+def _mean_hours(seconds: sa.ColumnElement, n: sa.ColumnElement) -> sa.ColumnElement:
+    """The mean in hours of per-case durations summed as whole ``seconds`` over ``n`` cases (NULL when none)."""
+    return sa.cast(sa.func.sum(seconds), sa.Double) / 3600.0 / sa.func.nullif(sa.func.sum(n), 0)
 
 
 def _due_in(f: Filters) -> sa.ColumnElement[bool]:
@@ -144,73 +162,49 @@ def target_value(indicator: str, f: Filters, town_col: sa.ColumnElement | None) 
 
 
 def kpis(f: Filters, town: str | None = None, bureau_only: bool = False) -> sa.Select:
-    """Headline indicators for the range (one row)."""
-    c = CASE.c
-    due = _due_in(f)
-    reported = f.date_clause(c.reported_at)
+    """Headline indicators for the range (one row): sums of the daily mart, and the open cases as of the end."""
+    d, c = DAILY.c, CASE.c
+    counts = sa.select(
+        total(d.reported).label("reported"),
+        total(d.filed).label("filed"),
+        total(d.reported_void).label("void_count"),
+        total(d.due).label("due"),
+        total(d.deadline_deferred + d.deadline_hung).label("due_excluded_suspended"),
+        total(d.deadline_void).label("due_excluded_void"),
+        total(d.due_closed).label("closed_due"),
+        total(d.due_on_time).label("on_time"),
+        total(d.due_reworked).label("reworked"),
+        ratio(sa.func.sum(d.due_on_time), sa.func.sum(d.due)).label("on_time_rate"),
+        ratio(sa.func.sum(d.due_closed), sa.func.sum(d.due)).label("close_rate"),
+        ratio(sa.func.sum(d.due_reworked), sa.func.sum(d.due)).label("rework_rate"),
+        _mean_hours(d.report_dispatch_seconds, d.report_dispatch_n).label("mean_h_report_dispatch"),
+        _mean_hours(d.dispatch_close_seconds, d.dispatch_close_n).label("mean_h_dispatch_close"),
+    ).where(_place(f, town, bureau_only, DAILY), f.date_clause(d.day)).subquery("counts")
     end = _end_moment(f)
-    return sa.select(
-        count_if(reported).label("reported"),
-        count_if(sa.and_(c.is_filed, f.date_clause(c.filed_ts))).label("filed"),
-        count_if(sa.and_(c.is_void, reported)).label("void_count"),
-        count_if(due).label("due"),
-        count_if(sa.and_(c.is_suspended, c.deadline_at.is_not(None), f.date_clause(c.deadline_at))).label(
-            "due_excluded_suspended"
-        ),
-        count_if(sa.and_(c.is_void, c.deadline_at.is_not(None), f.date_clause(c.deadline_at))).label(
-            "due_excluded_void"
-        ),
-        count_if(sa.and_(due, c.is_closed)).label("closed_due"),
-        count_if(sa.and_(due, c.is_on_time)).label("on_time"),
-        count_if(sa.and_(due, c.is_reworked)).label("reworked"),
-        ratio(count_if(sa.and_(due, c.is_on_time)), count_if(due)).label("on_time_rate"),
-        ratio(count_if(sa.and_(due, c.is_closed)), count_if(due)).label("close_rate"),
-        ratio(count_if(sa.and_(due, c.is_reworked)), count_if(due)).label("rework_rate"),
-        sa.func.avg(c.h_report_to_dispatch).filter(reported).label("mean_h_report_dispatch"),
-        sa.func.avg(c.h_dispatch_to_close).filter(reported).label("mean_h_dispatch_close"),
-        count_if(sa.and_(c.is_open, c.reported_at < end)).label("open_count"),
-        count_if(sa.and_(c.is_open, c.reported_at < end, c.deadline_at < end)).label("overdue_count"),
-    ).where(_place(f, town, bureau_only))
+    still_open = sa.select(
+        count_if(c.reported_at < end).label("open_count"),
+        count_if(sa.and_(c.reported_at < end, c.deadline_at < end)).label("overdue_count"),
+    ).where(_place(f, town, bureau_only), c.is_open).subquery("still_open")
+    return sa.select(counts, still_open).select_from(counts.join(still_open, sa.true()))
 
 
 def volume_trend(f: Filters, grain: Grain = "month", town: str | None = None, bureau_only: bool = False) -> sa.Select:
-    """Reported, filed, closed and void cases per period, each by its own timestamp."""
-    c = CASE.c
-    place = _place(f, town, bureau_only)
-    parts = [
-        sa.select(
-            period_expr(c.reported_at, grain).label("period"),
-            sa.literal_column("1").label("reported"),
-            sa.literal_column("0").label("filed"),
-            sa.literal_column("0").label("closed"),
-            sa.cast(c.is_void, sa.Integer).label("void_count"),
-        ).where(place, f.date_clause(c.reported_at)),
-        sa.select(
-            period_expr(c.filed_ts, grain),
-            sa.literal_column("0"),
-            sa.literal_column("1"),
-            sa.literal_column("0"),
-            sa.literal_column("0"),
-        ).where(place, c.is_filed, f.date_clause(c.filed_ts)),
-        sa.select(
-            period_expr(c.closed_at, grain),
-            sa.literal_column("0"),
-            sa.literal_column("0"),
-            sa.literal_column("1"),
-            sa.literal_column("0"),
-        ).where(place, c.is_closed, c.closed_at.is_not(None), f.date_clause(c.closed_at)),
-    ]
-    u = sa.union_all(*parts).subquery("u")
+    """Reported, filed, closed and void cases per period, each by its own timestamp (a period with none is left
+    out)."""
+    d = DAILY.c
+    period = period_expr(d.day, grain)
     return (
         sa.select(
-            u.c.period,
-            sa.cast(sa.func.sum(u.c.reported), sa.BigInteger).label("reported"),
-            sa.cast(sa.func.sum(u.c.filed), sa.BigInteger).label("filed"),
-            sa.cast(sa.func.sum(u.c.closed), sa.BigInteger).label("closed"),
-            sa.cast(sa.func.sum(u.c.void_count), sa.BigInteger).label("void_count"),
+            period.label("period"),
+            total(d.reported).label("reported"),
+            total(d.filed).label("filed"),
+            total(d.closed).label("closed"),
+            total(d.reported_void).label("void_count"),
         )
-        .group_by(u.c.period)
-        .order_by(u.c.period)
+        .where(_place(f, town, bureau_only, DAILY), f.date_clause(d.day))
+        .group_by(period)
+        .having(sa.func.sum(d.reported + d.filed + d.closed) > 0)
+        .order_by(period)
     )
 
 
@@ -358,18 +352,18 @@ def lifecycle_funnel(f: Filters, town: str | None = None, bureau_only: bool = Fa
 
 def town_performance(f: Filters, min_due: int = MIN_DENOMINATOR, bureau_only: bool = False) -> sa.Select:
     """Per town: 应结案数, 按期结案率, 结案率, 返工率 against their targets, with a status colour name."""
-    c = CASE.c
-    due = _due_in(f)
+    d = DAILY.c
     agg = (
         sa.select(
-            c.town_code,
-            count_if(due).label("due"),
-            count_if(sa.and_(due, c.is_closed)).label("closed_due"),
-            count_if(sa.and_(due, c.is_on_time)).label("on_time"),
-            count_if(sa.and_(due, c.is_reworked)).label("reworked"),
+            d.town_code,
+            total(d.due).label("due"),
+            total(d.due_closed).label("closed_due"),
+            total(d.due_on_time).label("on_time"),
+            total(d.due_reworked).label("reworked"),
         )
-        .where(_place(f, None, bureau_only), due)
-        .group_by(c.town_code)
+        .where(_place(f, None, bureau_only, DAILY), f.date_clause(d.day))
+        .group_by(d.town_code)
+        .having(sa.func.sum(d.due) > 0)
         .subquery("agg")
     )
     t = TOWN.c
@@ -413,37 +407,61 @@ def town_performance(f: Filters, min_due: int = MIN_DENOMINATOR, bureau_only: bo
 def area_breakdown(
     f: Filters, town: str | None = None, community: str | None = None, bureau_only: bool = False
 ) -> sa.Select:
-    """One drill level: towns of the district, communities of a town, or grids of a community."""
-    c = CASE.c
+    """One drill level: towns of the district, communities of a town (sums of the daily mart), or grids of a
+    community (case rows: the daily mart has no grid grain). An area is listed when it has cases reported, filed
+    or due in the range."""
+    if community is not None:
+        return _grid_breakdown(f, town, community, bureau_only)
+    d = DAILY.c
     if town is None:
-        level, key, name, sort = "town", c.town_code, sa.func.coalesce(c.town_name, c.town_code), c.town_sort
-    elif community is None:
-        level, key, name, sort = "community", c.community, c.community, sa.literal_column("0")
+        level, key, name, sort = "town", d.town_code, sa.func.coalesce(d.town_name, d.town_code), d.town_sort
     else:
-        level, key, name, sort = "grid", c.grid_code, c.grid_code, sa.literal_column("0")
-    reported, due = f.date_clause(c.reported_at), _due_in(f)
-    on_time = count_if(sa.and_(due, c.is_on_time))
+        level, key, name, sort = "community", d.community, d.community, sa.literal_column("0")
     return (
         sa.select(
             sa.literal_column(f"'{level}'").label("level"),
             key.label("area_key"),
             sa.func.any_value(name).label("area_name"),
             sa.func.min(sort).label("area_sort"),
+            sa.func.any_value(d.town_code).label("town_code"),
+            total(d.reported).label("reported"),
+            total(d.filed).label("filed"),
+            total(d.due).label("due"),
+            total(d.due_on_time).label("on_time"),
+            ratio(sa.func.sum(d.due_on_time), sa.func.sum(d.due)).label("on_time_rate"),
+            total(d.due_reworked).label("reworked"),
+            total(d.reported_open).label("open_count"),
+        )
+        .where(_place(f, town, bureau_only, DAILY), f.date_clause(d.day))
+        .group_by(key)
+        .having(sa.func.sum(d.reported + d.filed + d.due) > 0)
+        .order_by(sa.text("area_sort"), sa.text("reported DESC"), sa.text("area_key"))
+    )
+
+
+def _grid_breakdown(f: Filters, town: str | None, community: str, bureau_only: bool) -> sa.Select:
+    """``area_breakdown``'s grid level, counted from the case rows with the daily mart's definitions."""
+    c = CASE.c
+    reported, due = f.date_clause(c.reported_at), _due_in(f)
+    filed = sa.and_(c.is_filed, f.date_clause(c.filed_ts))
+    on_time = count_if(sa.and_(due, c.is_on_time))
+    return (
+        sa.select(
+            sa.literal_column("'grid'").label("level"),
+            c.grid_code.label("area_key"),
+            sa.func.any_value(c.grid_code).label("area_name"),
+            sa.func.min(sa.literal_column("0")).label("area_sort"),
             sa.func.any_value(c.town_code).label("town_code"),
             count_if(reported).label("reported"),
-            count_if(sa.and_(c.is_filed, f.date_clause(c.filed_ts))).label("filed"),
+            count_if(filed).label("filed"),
             count_if(due).label("due"),
             on_time.label("on_time"),
             ratio(on_time, count_if(due)).label("on_time_rate"),
             count_if(sa.and_(due, c.is_reworked)).label("reworked"),
             count_if(sa.and_(reported, c.is_open)).label("open_count"),
         )
-        .where(
-            _place(f, town, bureau_only),
-            c.community == community if community is not None else sa.true(),
-            sa.or_(reported, due, f.date_clause(c.filed_ts)),
-        )
-        .group_by(key)
+        .where(_place(f, town, bureau_only), c.community == community, sa.or_(reported, due, filed))
+        .group_by(c.grid_code)
         .order_by(sa.text("area_sort"), sa.text("reported DESC"), sa.text("area_key"))
     )
 
