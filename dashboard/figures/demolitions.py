@@ -10,7 +10,6 @@ from typing import Literal
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from dashboard import format as fmt
 from dashboard.figures.theme import (
@@ -20,6 +19,7 @@ from dashboard.figures.theme import (
     empty_figure,
     hover,
     new_figure,
+    new_subplots,
     status_color,
     tint,
     town_label,
@@ -149,8 +149,7 @@ def time_to_demolish(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     if df.empty:
         return empty_figure(lang)
     kinds = sorted(df["kind"].unique())
-    fig = make_subplots(rows=1, cols=len(kinds), shared_yaxes=True, horizontal_spacing=0.06)
-    fig.update_layout(template=new_figure().layout.template, meta={"drill": "town_code"})
+    fig = new_subplots(1, len(kinds), drill="town_code", shared_yaxes=True, horizontal_spacing=0.06)
     sites = common("sites", lang)
     order = df.sort_values(["town_sort", "town_code"]).drop_duplicates("town_code").iloc[::-1]
     towns = [town_label(c, n, lang) for c, n in zip(order["town_code"], order["town_name"], strict=True)]

@@ -20,7 +20,6 @@ from decimal import Decimal
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from dashboard import format as fmt
 from dashboard.figures.theme import (
@@ -30,6 +29,7 @@ from dashboard.figures.theme import (
     empty_figure,
     hover,
     new_figure,
+    new_subplots,
     tint,
     town_label,
 )
@@ -80,30 +80,34 @@ def bump_chart(df: pd.DataFrame, *, item: str | None = None, lang: str = "zh", t
     units = int(d["units"].max())
     fig = new_figure(drill="unit_code")
     x0, x1 = d["period_start"].min(), d["period_start"].max()
-    fig.add_shape(type="rect", xref="paper", x0=0, x1=1, yref="y", y0=0.5, y1=target_rank + 0.5,
-                  fillcolor=BAND_COLOR, line_width=0, layer="below")
-    fig.add_annotation(xref="paper", x=0.0, xanchor="left", yref="paper", y=1.0, yanchor="bottom", showarrow=False,
-                       text="<b>▇</b> " + t("rankings.fig.band", lang, n=target_rank),
-                       font={"size": 12, "color": STATUS_COLORS["green"]})
+    band = {"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": 0.5, "y1": target_rank + 0.5,
+            "fillcolor": BAND_COLOR, "line": {"width": 0}, "layer": "below"}
+    labels = [{"xref": "paper", "x": 0.0, "xanchor": "left", "yref": "paper", "y": 1.0, "yanchor": "bottom",
+               "showarrow": False, "text": "<b>▇</b> " + t("rankings.fig.band", lang, n=target_rank),
+               "font": {"size": 12, "color": STATUS_COLORS["green"]}}]
     score_name, rank_name = t("rankings.fig.score", lang), t("rankings.fig.rank", lang)
     order = sorted(d.groupby("unit_code")["is_district"].max().items(), key=lambda kv: kv[1])  # district last (top)
+    by_unit = dict(tuple(d.groupby("unit_code", sort=False)))
+    traces = []  # added at once, like the labels: plotly validates a figure's whole list on every single add
     for code, is_district in order:
-        u = d[d["unit_code"] == code]
+        u = by_unit[code]
         name = str(u["unit_name"].iloc[-1])
         color = DISTRICT_COLOR if is_district else OTHER_UNIT_COLOR
         custom = list(zip([code] * len(u), u["label"], u["score"], u["units"], strict=True))
-        fig.add_scatter(
+        traces.append(go.Scatter(
             x=u["period_start"], y=u["rank"], name=name, mode="lines+markers",
             line={"color": color, "width": 4 if is_district else 1.5, "shape": "linear"},
             marker={"size": 11 if is_district else 6, "color": color},
             customdata=custom, showlegend=False,
             hovertemplate=hover([f"<b>{name}</b> · %{{customdata[1]}}", f"{rank_name}: %{{y}} / %{{customdata[3]}}",
                                  f"{score_name}: %{{customdata[2]:.2f}}"]),
-        )
+        ))
         last = u.iloc[-1]
-        fig.add_annotation(x=last["period_start"], y=last["rank"], text=name, showarrow=False, xanchor="left",
-                           xshift=8, font={"size": 12 if is_district else 11,
-                                           "color": DISTRICT_COLOR if is_district else "#6b7785"})
+        labels.append({"x": last["period_start"], "y": last["rank"], "text": name, "showarrow": False,
+                       "xanchor": "left", "xshift": 8, "font": {"size": 12 if is_district else 11,
+                                                              "color": DISTRICT_COLOR if is_district else "#6b7785"}})
+    fig.add_traces(traces)
+    fig.update_layout(shapes=[band], annotations=labels)
     span_days = max(1, (pd.Timestamp(x1) - pd.Timestamp(x0)).days)
     fig.update_layout(
         yaxis={"autorange": False, "range": [units + 0.5, 0.5], "dtick": 1, "title": {"text": rank_name},
@@ -186,9 +190,8 @@ def per_size_bars(df: pd.DataFrame, *, indicator: str, lang: str = "zh", unit: s
     panels = [("volume", t("rankings.fig.raw", lang), ",.0f"),
               ("volume_per_10k", t("rankings.fig.per_10k", lang), ",.2f"),
               ("volume_per_100km", t("rankings.fig.per_100km", lang), ",.1f")]
-    fig = make_subplots(rows=1, cols=3, shared_yaxes=True, subplot_titles=[p[1] for p in panels],
+    fig = new_subplots(1, 3, drill="town_code", shared_yaxes=True, subplot_titles=[p[1] for p in panels],
                         horizontal_spacing=0.04)
-    fig.update_layout(template=new_figure().layout.template, meta={"drill": "town_code"})
     unit = unit or (indicators.BY_KEY[indicator].unit(lang) if indicator in indicators.BY_KEY else "")
     # one hue for the towns; a highlighted town keeps it and the others turn grey
     colors = [NEUTRAL if not highlight or c in highlight else OTHER_UNIT_COLOR for c in d["town_code"]]

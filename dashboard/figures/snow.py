@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from dashboard import format as fmt
 from dashboard.figures.theme import (
@@ -17,6 +16,7 @@ from dashboard.figures.theme import (
     empty_figure,
     hover,
     new_figure,
+    new_subplots,
     series_color,
     town_label,
 )
@@ -47,8 +47,7 @@ def roster_by_unit(df: pd.DataFrame, *, lang: str = "zh") -> go.Figure:
     custom = list(zip(d["unit_key"], d["personnel"], d["machines"], strict=True))
     tmpl = hover(["%{y}", f"{_l('personnel', lang)}: %{{customdata[1]:,}} {people}",
                   f"{_l('machines', lang)}: %{{customdata[2]:,}} {machines}"])
-    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04)
-    fig.update_layout(template=new_figure().layout.template, meta={"drill": "unit_key"})
+    fig = new_subplots(1, 2, drill="unit_key", shared_yaxes=True, horizontal_spacing=0.04)
     for col, key, unit in ((1, "personnel", people), (2, "machines", machines)):
         fig.add_bar(y=y, x=d[key], orientation="h", name=_l(key, lang), marker_color=series_color(key),
                     customdata=custom, hovertemplate=tmpl, row=1, col=col)

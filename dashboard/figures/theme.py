@@ -17,6 +17,7 @@ from importlib import resources
 
 import plotly.graph_objects as go
 import plotly.io as pio
+from plotly.subplots import make_subplots
 
 from dashboard.i18n import t, value_color, value_label
 from dashboard.i18n import town_label as _town_name
@@ -121,10 +122,23 @@ def new_figure(title: str | None = None, *, drill: str | None = None, dark: bool
                grain: str | None = None) -> go.Figure:
     """An empty figure in the kpi template; ``drill`` names what ``customdata[0]`` of its points holds, ``grain``
     the calendar grain of its date axis (so that the grammar can draw a partial last period as partial)."""
-    fig = go.Figure()
-    meta = {k: v for k, v in (("drill", drill), ("grain", grain)) if v}
-    fig.update_layout(template=TEMPLATE_DARK if dark else TEMPLATE, title_text=title, meta=meta or None)
-    return fig
+    return go.Figure(layout=_base_layout(title, dark=dark, meta={"drill": drill, "grain": grain}))
+
+
+def new_subplots(rows: int, cols: int, *, drill: str | None = None, **options: object) -> go.Figure:
+    """``make_subplots`` in the kpi template; ``drill`` as for ``new_figure``."""
+    return make_subplots(rows=rows, cols=cols, figure=new_figure(drill=drill), **options)
+
+
+def _base_layout(title: str | None, *, dark: bool, meta: dict[str, str | None]) -> dict[str, object]:
+    """A new figure's layout. The light template is plotly's default (set below), which plotly applies without
+    validating it again: naming it on every figure cost 3.5 ms a figure, the default 0.2 ms."""
+    layout: dict[str, object] = {"template": TEMPLATE_DARK} if dark else {}
+    if title is not None:
+        layout["title"] = {"text": title}
+    if meta := {k: v for k, v in meta.items() if v}:
+        layout["meta"] = meta
+    return layout
 
 
 def empty_figure(lang: str = "zh", message: str | None = None, title: str | None = None) -> go.Figure:
@@ -169,3 +183,4 @@ def _template(dark: bool) -> go.layout.Template:
 
 pio.templates[TEMPLATE] = _template(dark=False)
 pio.templates[TEMPLATE_DARK] = _template(dark=True)
+pio.templates.default = TEMPLATE  # every figure starts in the kpi template (see _base_layout)
