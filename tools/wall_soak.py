@@ -29,14 +29,14 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from browser_timing import driver as browser_driver
+from browser_timing import start_server
 
 ROOT = Path(__file__).resolve().parents[1]
 HOOK_JS = """
@@ -54,18 +54,6 @@ if (!window.__wallTimes) {
 }
 """
 DRAIN_JS = "const t = window.__wallTimes.splice(0); return t;"
-# The server alone, as `kpi serve` runs it but without warming the desk pages' caches in the background
-# (that fills the query cache once, a step in memory that is not the wall's).
-SERVE = ("import sys; from dashboard.app import create_app; "
-         "create_app(sys.argv[1], warm=False).run(host='127.0.0.1', port=int(sys.argv[2]), debug=False)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -95,19 +83,6 @@ def private_copy(warehouse: Path, into: Path) -> Path:
     return target
 
 
-def _driver() -> Any:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1920,1080", "--enable-precise-memory-info"):
-        options.add_argument(arg)
-    return webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"))
-
-
 def _heap_mb(driver: Any) -> float:
     driver.execute_cdp_cmd("HeapProfiler.collectGarbage", {})
     return float(driver.execute_cdp_cmd("Runtime.getHeapUsage", {})["usedSize"]) / 2**20
@@ -134,19 +109,11 @@ def _per_refresh(samples: list[tuple[int, float, float, float, float]], lo: floa
 
 def soak(warehouse: Path, refreshes: int, refresh_s: float, sample_s: float, budget_s: float,
          warmup_s: float = 30.0) -> dict[str, Any]:
-    port = _free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    server = subprocess.Popen([sys.executable, "-c", SERVE, str(warehouse), str(port)], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server, port = start_server(warehouse)
     driver = None
     try:
         url = f"http://127.0.0.1:{port}/wall?panels=kpis,city,league,week,video&seconds=3&refresh={refresh_s}"
-        for _ in range(100):  # the server is up when the port answers
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.2)
-        driver = _driver()
+        driver = browser_driver("--enable-precise-memory-info")
         driver.get(url)
         time.sleep(3)
         driver.execute_script(HOOK_JS)

@@ -20,6 +20,7 @@ from selenium.webdriver.chrome.options import Options
 
 from tests.dashboard_data import empty_warehouse, load, write_exports
 from tests.demo_warehouse import demo_warehouse
+from tools.browser_timing import LCP_JS, READY_JS
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -78,15 +79,6 @@ def viewport(duo: Any) -> None:
     )
 
 
-READY_JS = """
-const content = document.getElementById('_pages_content');
-if (!content || !content.children.length) return false;
-if (document.querySelector('[data-dash-is-loading="true"]')) return false;
-const graphs = content.querySelectorAll('.dash-graph');
-for (const g of graphs) { if (!g.querySelector('.main-svg')) return false; }
-return true;
-"""
-
 GRAPH_DATA_JS = """
 const out = [];
 for (const el of document.querySelectorAll('#_pages_content .js-plotly-plot')) {
@@ -120,13 +112,7 @@ def visit(duo: Any, path: str) -> float:
 
 def lcp(duo: Any) -> float | None:
     """Largest contentful paint of the current page, in seconds."""
-    value = duo.driver.execute_async_script("""
-        const done = arguments[arguments.length - 1];
-        let last = null;
-        new PerformanceObserver(list => { for (const e of list.getEntries()) last = e.startTime; })
-            .observe({type: 'largest-contentful-paint', buffered: true});
-        setTimeout(() => done(last), 200);
-    """)
+    value = duo.driver.execute_async_script(LCP_JS)
     return None if value is None else round(value / 1000, 3)
 
 
