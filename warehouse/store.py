@@ -172,8 +172,9 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -
 # Marts that aggregate or enrich millions of rows, materialised once per generation (publish time). Each stays
 # defined by its row-level view in warehouse/marts/*.sql, kept as ``<name>_def``; the table ``<name>`` is its
 # cache, built from it in the same refresh (tests/test_marts_materialised.py checks them equal). Later marts
-# read the cache. Value: the ORDER BY of a small cache ("" keeps the facts' order: sorting millions of cases would
-# double the time the cache takes to build, and loads of monthly exports already keep them near date order).
+# read the cache. Value: the ORDER BY of the cache, chosen for DuckDB's zone maps ("" keeps the facts' order). The
+# case mart is stored open cases last, by 上报时间: the open-case lists then read one row group and ranges by
+# 上报时间 skip the rest (the sort cost 1.6 s of a 10.5 s refresh at 1 M cases; docs/PERFORMANCE.md).
 MATERIALISED: dict[str, str] = {
     "dim_period": "period_text",  # read by the target, assessment and report marts (each parse costs ~50 ms)
     "mart_dcm_case": "is_open, reported_at",

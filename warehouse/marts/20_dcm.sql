@@ -13,6 +13,8 @@
 --   is_open        neither closed, void nor suspended
 --   h_*            hours between lifecycle timestamps (NULL when either is missing or negative)
 --   reached_*      the case got at least as far as that stage of 上报→立案→派遣→处置→核查→结案
+-- Cached as a table at publish, open cases last by 上报时间 (warehouse/store.py MATERIALISED), so the open-case
+-- lists and ranges by 上报时间 read only the row groups that can hold them.
 CREATE OR REPLACE VIEW mart_dcm_case AS
 WITH base AS (
     SELECT

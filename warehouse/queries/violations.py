@@ -1,4 +1,6 @@
-"""Queries of the /violations page: digital urban management cases (mart ``mart_dcm_case``).
+"""Queries of the /violations page: digital urban management cases (``mart_dcm_case``, one row per case, and
+``mart_dcm_daily``, its counts per day × town × community × bureau, each dated by its own timestamp: the headline,
+trend, town league and town/community breakdowns sum the daily mart; the rest reads the cases).
 
 Every function takes the shared ``Filters`` plus plain parameters and returns a SQLAlchemy ``Select``;
 run it with ``warehouse.sql.compile_query`` and ``con.execute(sql, params).df()``. ``town`` (an NBS
