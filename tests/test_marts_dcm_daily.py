@@ -203,3 +203,28 @@ def test_daily003_each_count_is_dated_by_its_own_timestamp(small_warehouse: Path
         assert by_mart.n.tolist() == by_rows.n.tolist()
     finally:
         con.close()
+
+
+def test_daily004_an_area_with_nothing_counted_in_the_range_is_not_listed(tmp_path: Path) -> None:
+    """A voided case filed in the range but reported before it counts nowhere in the range (void cases are never
+    filed): its town, community and grid are not listed as rows of zeros; the town with a real case is."""
+    from tests.fixtures.exports import write_csv
+    from tests.fixtures.warehouse import query_runner
+    from tests.test_marts_dcm import HEADER, ZD
+
+    rows = [
+        ["V1", "2023-01-30 08:00", "监督员上报", "乱堆杂物", "孙家疃", "环海社区", "371002004001001",
+         "2023-02-02 09:00", "", "区综合执法局", "2023-01-31 08:00", "", "", "[作废]", "0"],
+        ["B1", "2023-02-10 08:00", "监督员上报", "占道经营", "竹岛", "竹岛社区", "371002003001001",
+         "2023-02-10 09:00", "2023-02-10 10:00", "区综合执法局", "2023-02-11 10:00", "2023-02-10 20:00",
+         "2023-02-11 08:00", "结案", "0"],
+    ]
+    feb = Filters(dt.date(2023, 2, 1), dt.date(2023, 2, 28))
+    with query_runner(tmp_path / "wh" / "warehouse.duckdb", [write_csv(tmp_path / "c.csv", [HEADER, *rows])]) as run:
+        towns = run(q.area_breakdown(feb))
+        assert towns[["area_key", "reported", "filed", "due", "on_time"]].values.tolist() == [[ZD, 1, 1, 1, 1]]
+        v1_town = run(sa.select(C.town_code).where(C.case_no == "V1")).iloc[0, 0]
+        assert run(q.area_breakdown(feb, town=v1_town)).empty
+        assert run(q.area_breakdown(feb, town=v1_town, community="环海社区")).empty
+        k = run(q.kpis(feb)).iloc[0]
+        assert (k.reported, k.filed, k.void_count, k.due, k.due_excluded_void) == (1, 1, 0, 1, 0)

@@ -73,15 +73,19 @@ def start_server(warehouse: Path) -> tuple[subprocess.Popen[bytes], int]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     server = subprocess.Popen([sys.executable, "-c", SERVE, str(warehouse), str(port)], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(150):
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                # Dash sets itself up on a process's first request (2 s here): not part of any page's time
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=60).read()
-                return server, port
-        time.sleep(0.2)
-    server.kill()
-    raise RuntimeError(f"the server on {warehouse} did not answer")
+    try:
+        for _ in range(150):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    # Dash sets itself up on a process's first request (2 s here): not part of any page's time
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=60).read()
+                    return server, port
+            time.sleep(0.2)
+        raise RuntimeError(f"the server on {warehouse} did not answer")
+    except BaseException:
+        server.kill()
+        server.wait()
+        raise
 
 
 def _drawn_s(browser: Any, url: str, timeout: float = 60.0) -> float:
