@@ -219,16 +219,16 @@ def _browser_rows(small: dict[str, Any], big: dict[str, Any]) -> list[str]:
     def sec(v: float | None) -> str:
         return "—" if v is None else f"{v:.2f} s"
 
+    def cold(b: dict[str, Any], key: str) -> str:  # the warm figure is followed by the cold one in brackets
+        return f" ({sec(b.get('drawn_cold'))})" if key == "drawn_warm" else ""
+
     lines = []
-    for key, what in (("lcp_cold", "largest contentful paint, cold"), ("drawn_warm", "all charts drawn, warm server "
-                                                                                   "+ cached browser (cold)")):
+    for key, what in (("lcp_cold", "largest contentful paint, cold"),
+                      ("drawn_warm", "all charts drawn, warm server + cached browser (cold)")):
         for path, b in big.items():
-            s = small.get(path, {})
-            value, cold, small_cold = b.get(key), b.get("drawn_cold"), s.get("drawn_cold")
-            extra = f" ({sec(cold)})" if key == "drawn_warm" else ""
-            small_extra = f" ({sec(small_cold)})" if key == "drawn_warm" else ""
+            s, value = small.get(path, {}), b.get(key)
             met = value is not None and value < GOAL_BROWSER_S
-            lines.append(f"| `{path}` {what} | {sec(s.get(key))}{small_extra} | **{sec(value)}**{extra} "
+            lines.append(f"| `{path}` {what} | {sec(s.get(key))}{cold(s, key)} | **{sec(value)}**{cold(b, key)} "
                          f"| < {GOAL_BROWSER_S:g} s | {_ok(met)} |")
     return lines
 

@@ -54,6 +54,8 @@ if (!window.__wallTimes) {
 }
 """
 DRAIN_JS = "const t = window.__wallTimes.splice(0); return t;"
+
+
 def _rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):

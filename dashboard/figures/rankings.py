@@ -107,9 +107,9 @@ def bump_chart(df: pd.DataFrame, *, item: str | None = None, lang: str = "zh", t
                        "xanchor": "left", "xshift": 8, "font": {"size": 12 if is_district else 11,
                                                               "color": DISTRICT_COLOR if is_district else "#6b7785"}})
     fig.add_traces(traces)
-    fig.update_layout(shapes=[band], annotations=labels)
     span_days = max(1, (pd.Timestamp(x1) - pd.Timestamp(x0)).days)
     fig.update_layout(
+        shapes=[band], annotations=labels,
         yaxis={"autorange": False, "range": [units + 0.5, 0.5], "dtick": 1, "title": {"text": rank_name},
                "zeroline": False},
         xaxis={"tickformat": "%Y-%m", "range": [pd.Timestamp(x0) - pd.Timedelta(days=12),
@@ -191,7 +191,7 @@ def per_size_bars(df: pd.DataFrame, *, indicator: str, lang: str = "zh", unit: s
               ("volume_per_10k", t("rankings.fig.per_10k", lang), ",.2f"),
               ("volume_per_100km", t("rankings.fig.per_100km", lang), ",.1f")]
     fig = new_subplots(1, 3, drill="town_code", shared_yaxes=True, subplot_titles=[p[1] for p in panels],
-                        horizontal_spacing=0.04)
+                       horizontal_spacing=0.04)
     unit = unit or (indicators.BY_KEY[indicator].unit(lang) if indicator in indicators.BY_KEY else "")
     # one hue for the towns; a highlighted town keeps it and the others turn grey
     colors = [NEUTRAL if not highlight or c in highlight else OTHER_UNIT_COLOR for c in d["town_code"]]

@@ -3,7 +3,7 @@
 -- row-level count with that timestamp in the range selects (warehouse/queries/violations.py sums this mart for
 -- its headline, trend, town and community figures; the KPI mart's dcm indicators are its day × town slice).
 -- Flags are mart_dcm_case's; nothing is redefined here. A row exists when at least one case has one of its dates
--- on that day; the *_rows columns say which dates did (the KPI mart keeps only the days a date falls on).
+-- on that day; deadline_rows > 0 says a deadline fell on it (the KPI mart keeps only such days for its rates).
 --
 --   by 上报时间 (reported_at)   reported, reported_void (is_void), reported_open (is_open), and the whole seconds
 --                              (exact integers, so every sum is the same in any order) and counts of

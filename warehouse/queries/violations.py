@@ -451,8 +451,8 @@ def _grid_breakdown(f: Filters, town: str | None, community: str, bureau_only: b
         sa.select(
             sa.literal_column("'grid'").label("level"),
             c.grid_code.label("area_key"),
-            sa.func.any_value(c.grid_code).label("area_name"),
-            sa.func.min(sa.literal_column("0")).label("area_sort"),
+            c.grid_code.label("area_name"),
+            sa.literal_column("0").label("area_sort"),
             sa.func.any_value(c.town_code).label("town_code"),
             count_if(reported).label("reported"),
             count_if(filed).label("filed"),
