@@ -14,7 +14,8 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,11 +78,12 @@ def _staging_sql(
     det: Detection, source_sql: str, width: int, maps: dict[str, str], table: str = "staged", keep_text: bool = False,
     replaced: bool = False,
 ) -> str:
-    """CREATE TEMP TABLE of typed values and the skip / ok flags of every row, in file order.
+    """CREATE TEMP TABLE of typed values and the skip / ok flags of every row, with its ``_rowid``.
 
-    Layers keep the expanded SQL small: trim each raw cell once (``t*``), type the text,
-    then judge the typed row. The folded text (``t_*``) is kept only with ``keep_text``: it is
-    needed to describe rejects, and copying every string costs as much as typing it.
+    ``source_sql`` yields the raw cells with ``_rowid``, the row's place in the group (file order), so
+    the rows may be stored in any order. Layers keep the expanded SQL small: trim each raw cell once
+    (``t*``), type the text, then judge the typed row. The folded text (``t_*``) is kept only with
+    ``keep_text``: it is needed to describe rejects, and copying every string costs as much as typing it.
     """
     spec = det.spec
     year = str(det.context["year"]) if "year" in det.context else "NULL"
@@ -149,8 +151,9 @@ def _staging_sql(
     empty = f"CASE WHEN trim(f{k}, ' \t') <> '' THEN FALSE ELSE {cells} END"
     return (
         f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {columns}, {ok} AS _ok FROM ("
-        f"SELECT _part, _empty, {', '.join(typed)}, {skip} OR _empty AS _skip, {blank} AND NOT _empty AS _blank "
-        f"FROM (SELECT _part, {empty} AS _empty, {first_cells}, {fold} FROM {source_sql}))"
+        f"SELECT _part, _rowid, _empty, {', '.join(typed)}, {skip} OR _empty AS _skip, "
+        f"{blank} AND NOT _empty AS _blank "
+        f"FROM (SELECT _part, _rowid, {empty} AS _empty, {first_cells}, {fold} FROM {source_sql}))"
     )
 
 
@@ -199,7 +202,7 @@ def _rejects_sql(det: Detection, offset: int, replaced: bool = False) -> str:
         problem = _problem(col, replaced)
         if problem:
             selects.append(
-                f"SELECT _part, rowid AS _rowid, {lit(col.name)} AS column_name, "
+                f"SELECT _part, _rowid, {lit(col.name)} AS column_name, "
                 f"{lit(det.headers[col.name])} AS header, t_{col.name} AS value, {problem} AS reason "
                 "FROM staged_text WHERE NOT _skip AND NOT _ok"
             )
@@ -224,7 +227,7 @@ def _merge(con: duckdb.DuckDBPyConnection, spec: SourceSpec, offset: int) -> dic
     key_list = ", ".join(spec.key)
     keys = " AND ".join(f"f.{k} = w.{k}" for k in spec.key)
     good = (
-        f"SELECT {col_list}, s.rowid - p.first_rowid + {offset} AS _row_no, {version} AS _version, "
+        f"SELECT {col_list}, s._rowid - p.first_rowid + {offset} AS _row_no, {version} AS _version, "
         f"hash({col_list}) AS _row_hash, p.load_id AS _load_id "
         "FROM staged AS s JOIN parts AS p USING (_part) WHERE NOT s._skip AND s._ok"
     )
@@ -310,6 +313,23 @@ def _source_sql(con: duckdb.DuckDBPyConnection, parts: list[_Part]) -> str:
     )
 
 
+def copy_raw_rows(con: duckdb.DuckDBPyConnection, parts: list[_Part]) -> str:
+    """Copy the group's raw cells in file order (cheap) to ``raw_rows``: staging reads them with ``_rowid``, each
+    row's place in the group, so it may type them on every core and store them in any order (``_any_order``)."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE raw_rows AS SELECT * FROM {_source_sql(con, parts)}")
+    return "(SELECT rowid AS _rowid, * FROM raw_rows)"
+
+
+@contextmanager
+def _any_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Let DuckDB store a statement's rows in any order: an ordered insert runs on one core (7.2 → 4.5 s at 1 M)."""
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        con.execute("SET preserve_insertion_order = true")
+
+
 def _load_parts(con: duckdb.DuckDBPyConnection, parts: list[_Part], batch: str, maps: dict[str, str]) -> None:
     """Stage, validate and merge tables of one layout in one transaction; results go into each part."""
     started = time.perf_counter()
@@ -321,12 +341,12 @@ def _load_parts(con: duckdb.DuckDBPyConnection, parts: list[_Part], batch: str, 
     timer = threading.Timer(file_time_limit() * len(parts), con.interrupt)
     timer.start()
     try:
-        source = _source_sql(con, parts)
-        # Staged outside the transaction: rowids of a committed temp table count rows in file order.
-        con.execute(_staging_sql(det, source, width, maps, replaced=replaced))
+        source = copy_raw_rows(con, parts)
+        with _any_order(con):
+            con.execute(_staging_sql(det, source, width, maps, replaced=replaced))
         stats = {
             part: row for part, *row in con.execute(
-                "SELECT _part, min(rowid), count(*) FILTER (WHERE NOT _skip AND _ok), "
+                "SELECT _part, min(_rowid), count(*) FILTER (WHERE NOT _skip AND _ok), "
                 "count(*) FILTER (WHERE NOT _skip AND NOT _ok), "
                 "count(*) FILTER (WHERE _skip AND NOT _blank AND NOT _empty), count(*) FILTER (WHERE _blank) "
                 "FROM staged GROUP BY _part"
@@ -338,7 +358,9 @@ def _load_parts(con: duckdb.DuckDBPyConnection, parts: list[_Part], batch: str, 
         any_rejects = any(row[2] for row in stats.values())
         if rejects and any_rejects:
             # Stage again keeping the text, only when there is something to describe.
-            con.execute(_staging_sql(det, source, width, maps, "staged_text", keep_text=True, replaced=replaced))
+            with _any_order(con):
+                con.execute(_staging_sql(det, source, width, maps, "staged_text", keep_text=True, replaced=replaced))
+        con.execute("DROP TABLE raw_rows")
         con.execute("BEGIN")
         in_transaction = True
         part_rows = []
@@ -371,8 +393,8 @@ def _load_parts(con: duckdb.DuckDBPyConnection, parts: list[_Part], batch: str, 
         raise
     finally:
         timer.cancel()
-        con.execute("DROP TABLE IF EXISTS staged; DROP TABLE IF EXISTS staged_text; DROP TABLE IF EXISTS winners; "
-                    "DROP TABLE IF EXISTS parts")
+        con.execute("DROP TABLE IF EXISTS raw_rows; DROP TABLE IF EXISTS staged; DROP TABLE IF EXISTS staged_text; "
+                    "DROP TABLE IF EXISTS winners; DROP TABLE IF EXISTS parts")
         if parts[0].table.rows is not None:
             con.unregister("sheet_rows")
 

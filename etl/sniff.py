@@ -70,16 +70,16 @@ def _stage_problems(con: duckdb.DuckDBPyConnection, table, det, lang: str) -> tu
         TableResult,
         _alias_maps,
         _Part,
-        _source_sql,
         _source_width,
         _staging_sql,
+        copy_raw_rows,
         prepare,
     )
 
     prepare(con)
     maps = _alias_maps(con)
     part = _Part(Path("."), "", table, det, TableResult(Path("."), table.sheet), None)  # type: ignore[arg-type]
-    source = _source_sql(con, [part])
+    source = copy_raw_rows(con, [part])
     con.execute(_staging_sql(det, source, _source_width(table, det), maps, "staged_text", keep_text=True))
     ok, bad, skip = con.execute(
         "SELECT count(*) FILTER (NOT _skip AND _ok), count(*) FILTER (NOT _skip AND NOT _ok), "

@@ -37,6 +37,32 @@ def test_acc001_counts_from_the_file(tmp_path: Path, warehouse: Path) -> None:
             table.rows_blank) == ("loaded", 12, 9, 1, 2, 1)
 
 
+def test_acc005_row_numbers_are_file_lines_across_row_groups(tmp_path: Path, warehouse: Path) -> None:
+    """Two 150,000-row files load in one statement, staged on every core in any order (several DuckDB row groups
+    each): every fact row and every reject still carries its own line of its own file."""
+    files = []
+    for name, prefix in (("一月.csv", "JA"), ("二月.csv", "FE")):
+        rows = good_log(150_000, prefix)
+        for i in (3, 77_777, 149_998):  # rows[i] is file line i + 1 (the header is line 1)
+            rows[i][2] = "不存在镇"
+        files.append(write_csv(tmp_path / name, rows))
+    result = _load(warehouse, *files)
+    assert [(t.rows_loaded, t.rows_rejected) for t in result.tables] == [(149_997, 3), (149_997, 3)]
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rejects = con.execute("SELECT file_name, row_no, value FROM rejects ORDER BY 1, 2").fetchall()
+        wrong = con.execute("SELECT count(*) FROM fact_coastal_log "
+                            "WHERE _row_no <> CAST(substr(log_no, 4) AS BIGINT) + 2").fetchall()
+        sample = con.execute("SELECT log_no, _row_no FROM fact_coastal_log WHERE log_no IN ('JA-000000', "
+                             "'FE-077777', 'FE-149999') ORDER BY 1").fetchall()
+    finally:
+        con.close()
+    assert rejects == [("一月.csv", 4, "不存在镇"), ("一月.csv", 77_778, "不存在镇"), ("一月.csv", 149_999, "不存在镇"),
+                       ("二月.csv", 4, "不存在镇"), ("二月.csv", 77_778, "不存在镇"), ("二月.csv", 149_999, "不存在镇")]
+    assert wrong == [(0,)]
+    assert sample == [("FE-077777", 77_779), ("FE-149999", 150_001), ("JA-000000", 2)]
+
+
 def test_acc002_a_lost_row_fails_the_file(tmp_path: Path, warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Break the loader once: the staged relation loses its first row. The accounting must notice."""
     real = load._source_sql
