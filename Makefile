@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench bench-wall mutate mutate-py mutate-sql clean
+.PHONY: install demo test lint bench bench-wall plotly-bundle mutate mutate-py mutate-sql clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ bench: $(STAMP)
 # The wall screen's soak: a simulated day (1,440 refreshes at 0.3 s) on data/warehouse.duckdb (docs/WALL.md).
 bench-wall: $(STAMP)
 	$(BIN)/python tools/wall_soak.py
+
+# The partial plotly.js the browser draws with (dashboard/static/plotly-kpi.min.js, committed): the trace types of
+# tools/plotly_bundle/entry.js, from the npm registry. Rebuild after adding a trace type or upgrading plotly.
+plotly-bundle:
+	cd tools/plotly_bundle && npm install --ignore-scripts --no-audit --no-fund && npm run build
 
 # Mutation testing, not part of `make test` (docs/TESTING.md). Time-boxed for a shared machine: the Python rule
 # functions below (override MUTANTS= for more, e.g. MUTANTS='etl.*'), and a sample of the mart SQL mutants.

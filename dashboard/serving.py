@@ -9,6 +9,9 @@
 - **cache headers**: a year, ``immutable``, for those versioned files; ``no-cache`` (revalidate) for static files
   without a version, HTML pages, Dash's layout, dependencies and callbacks, and the JSON routes (they change with
   every published warehouse generation).
+- **plotly.js**: the URL dcc.Graph loads plotly.js from serves the dashboard's partial bundle
+  (``dashboard/static/plotly-kpi.min.js``, 1.2 MB: the trace types the figures draw, built by ``make plotly-bundle``
+  from ``tools/plotly_bundle``) instead of plotly's full 4.8 MB one; revalidated by ETag, compressed once.
 - **security headers** on every response: a Content-Security-Policy that lets Dash run (its inline scripts by
   hash, ``app.csp_hashes()``; no ``unsafe-eval``), ``X-Content-Type-Options: nosniff``, a ``Referrer-Policy``,
   and ``frame-ancestors 'none'`` (with ``X-Frame-Options: DENY``) everywhere except the wall screen ``/wall``,
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 import dash
 import flask
@@ -32,6 +36,8 @@ NO_CACHE = "no-cache"
 KIOSK_PATHS = ("/wall",)  # may be framed by a same-origin page (a splice of several wall screens)
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
 WHOLE_PREFIXES = ("/assets/", "/_kpi/")  # the app's own stylesheets and scripts: read whole, then compressed
+PLOTLY_JS = "/_dash-component-suites/plotly/package_data/plotly.min.js"  # what dcc.Graph asks for (serve_locally)
+PLOTLY_BUNDLE = Path(__file__).parent / "static" / "plotly-kpi.min.js"
 ASSET_CACHE_ENTRIES = 64  # (file, algorithm) pairs: the app's bundles and assets are a few dozen files
 
 # 'unsafe-inline' for styles only: React and plotly set style attributes and inject <style> elements.
@@ -85,8 +91,10 @@ def versioned(request: flask.Request) -> bool:
 
 
 def cache_key(request: flask.Request) -> str:
-    """The compression cache's key: the URL of a versioned static GET, else '' (never cached)."""
-    return request.full_path if request.method == "GET" and versioned(request) else ""
+    """The compression cache's key: the URL of a versioned static GET or of the plotly bundle (its bytes are fixed
+    while the process runs), else '' (never cached)."""
+    fixed = versioned(request) or request.path == PLOTLY_JS
+    return request.full_path if request.method == "GET" and fixed else ""
 
 
 def csp(path: str, hashes: list[str]) -> str:
@@ -110,6 +118,14 @@ def install(app: dash.Dash) -> None:
         COMPRESS_CACHE_KEY=cache_key,
     )
     hashes: list[str] = []
+    plotly_js = PLOTLY_BUNDLE.read_bytes()
+
+    @server.route(PLOTLY_JS)  # a rule without variables: it wins over Dash's /_dash-component-suites/<package>/<path>
+    def _plotly_bundle() -> flask.Response:
+        response = flask.Response(plotly_js, mimetype="text/javascript")
+        response.add_etag()
+        return response.make_conditional(flask.request)
+
 
     @server.after_request
     def _headers(response: flask.Response) -> flask.Response:

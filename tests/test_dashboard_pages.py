@@ -192,3 +192,67 @@ def test_dpage007_report_shows_the_warehouse_figures(small_warehouse: Path) -> N
         "snow.machines": f"{want['snow.machines']:,} 台",
     }
     assert (cells["penalty.filed"], cells["penalty.online_rate"]) == ("0 件", "—")  # no such export: 0, no rate
+
+
+def test_dpage008_every_chart_is_a_trace_type_the_plotly_bundle_holds(small_warehouse: Path) -> None:
+    """The browser draws with the partial plotly.js bundle (tools/plotly_bundle/entry.js): every trace of every
+    page, in both languages, must be of a type it registers (the core holds scatter)."""
+    import re
+
+    entry = (Path(__file__).parents[1] / "tools" / "plotly_bundle" / "entry.js").read_text(encoding="utf-8")
+    bundled = {"scatter", *re.findall(r"require\('plotly\.js/lib/(\w+)'\)", entry)}
+    create_app(small_warehouse, warm=False)
+    paths = [p["path"] for p in dash.page_registry.values() if p["path"] != "/404"]
+    drawn: dict[str, set[str]] = {}
+    for path in paths:
+        for lang in ("zh", "en"):
+            for graph in _graphs(_render(small_warehouse, path, lang=lang, start="2022-01-01", end="2023-06-30")):
+                figure = getattr(graph, "figure", None)  # a go.Figure or its dict
+                for trace in figure["data"] if figure else []:
+                    drawn.setdefault(trace["type"] or "scatter", set()).add(path)
+    assert {"bar", "scatter", "heatmap", "funnel"} <= set(drawn)  # the pages were really drawn
+    assert {k: v for k, v in drawn.items() if k not in bundled} == {}
+
+
+def test_dpage009_charts_drawn_two_at_a_time_match_one_by_one(small_warehouse: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cards are drawn by two threads, each in a copy of the request's context: the page is the one drawn one chart
+    at a time, in the same order, and a chart's figure sees the request."""
+    import dataclasses
+
+    import flask
+
+    from dashboard import charts
+    from dashboard.charts.violations import funnel
+    from dashboard.ids import pattern_id
+
+    seen: list[str] = []
+
+    def figure(ctx: Any) -> Any:
+        seen.append(flask.request.args.get("probe", ""))
+        return funnel.figure(ctx)
+
+    monkeypatch.setattr(funnel, "CHART", dataclasses.replace(funnel.CHART, figure=figure))
+    app = create_app(small_warehouse, warm=False)
+    page = next(p for p in dash.page_registry.values() if p["path"] == "/violations")
+    texts, cards = {}, []
+    for threads in (2, 1):
+        monkeypatch.setattr(charts, "CARD_THREADS", threads)
+        with app.server.test_request_context("/violations?probe=yes"):
+            out = page["layout"](start="2022-01-01", end="2023-06-30")
+        texts[threads] = _text(out)
+        if threads == 2:
+            walk_ids(out, lambda i: cards.append(i["key"]) if isinstance(i, dict) and i["type"] == "rows-btn" else 0)
+    assert texts[2] == texts[1]
+    assert cards == [pattern_id("rows-btn", key=c.key)["key"] for c in charts.charts("violations")]  # in order
+    assert seen == ["yes", "yes"]
+
+
+def walk_ids(node: Any, visit: Any) -> None:
+    """``visit`` every component id under ``node``, in document order."""
+    if getattr(node, "id", None) is not None:
+        visit(node.id)
+    children = getattr(node, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and hasattr(child, "to_plotly_json"):
+            walk_ids(child, visit)

@@ -82,6 +82,25 @@ def test_shttp003_cache_headers(app: dash.Dash) -> None:
         assert client.get(url).headers["Cache-Control"] == "no-cache", url
 
 
+def test_shttp013_plotly_js_is_the_partial_bundle(app: dash.Dash) -> None:
+    """dcc.Graph's plotly.js URL serves the dashboard's partial bundle, of the plotly.js version plotly.py ships:
+    compressed once per worker, revalidated by its ETag."""
+    from plotly.offline import get_plotlyjs_version
+
+    client = app.server.test_client()
+    bundle = serving.PLOTLY_BUNDLE.read_bytes()
+    full = (Path(dash.__file__).parents[1] / "plotly" / "package_data" / "plotly.min.js").stat().st_size
+    assert len(bundle) < full / 3  # 1.2 MB of plotly's 4.8 MB
+    assert re.search(rb'\.version="' + re.escape(get_plotlyjs_version().encode()) + rb'"', bundle)
+    br = client.get(serving.PLOTLY_JS, headers=BR)
+    assert (br.status_code, br.headers["Content-Encoding"], br.headers["Cache-Control"]) == (200, "br", "no-cache")
+    assert brotli.decompress(br.data) == bundle and len(br.data) < 400_000
+    again = client.get(serving.PLOTLY_JS, headers={**BR, "If-None-Match": br.headers["ETag"]})
+    assert (again.status_code, again.data) == (304, b"")
+    with app.server.test_request_context(serving.PLOTLY_JS):
+        assert serving.cache_key(flask.request) == serving.PLOTLY_JS + "?"  # kept compressed in the worker
+
+
 def test_shttp004_security_headers_on_every_response(app: dash.Dash) -> None:
     client = app.server.test_client()
     for url in ("/", "/violations", "/report?year=2022", "/no-such-page", "/health", "/api/report/2022",

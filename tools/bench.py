@@ -102,8 +102,9 @@ def _rss_mb() -> float:
     return float("nan")
 
 
-def _served_bytes(client: Any, path: str) -> tuple[int, bool]:
-    """Bytes a browser without a cache receives for a page's shell and assets; whether the HTML came compressed."""
+def _served_bytes(client: Any, path: str, plotly_js: list[str]) -> tuple[int, bool]:
+    """Bytes a browser without a cache receives for a page's shell and assets (and plotly.js, which dcc.Graph loads
+    when the page has a chart); whether the HTML came compressed."""
     headers = {"Accept-Encoding": "gzip"}  # what every browser accepts (brotli would be smaller still)
     index = client.get(path, headers=headers)
     total = len(index.data)
@@ -111,7 +112,7 @@ def _served_bytes(client: Any, path: str) -> tuple[int, bool]:
     if index.headers.get("Content-Encoding") == "gzip":
         html = gzip.decompress(html)
     urls = re.findall(rb'<(?:script|link)[^>]+(?:src|href)="(/[^"]+)"', html)
-    for url in [*dict.fromkeys(u.decode() for u in urls), "/_dash-layout", "/_dash-dependencies"]:
+    for url in [*dict.fromkeys(u.decode() for u in urls), "/_dash-layout", "/_dash-dependencies", *plotly_js]:
         total += len(client.get(url, headers=headers).data)
     return total, index.headers.get("Content-Encoding") is not None
 
@@ -121,6 +122,7 @@ def measure_pages(warehouse: Path, repeats: int) -> dict[str, Any]:
     import dash
 
     import dashboard.app as app_module
+    from dashboard import serving
     from dashboard.data import Warehouse
 
     made: list[Warehouse] = []
@@ -153,7 +155,8 @@ def measure_pages(warehouse: Path, repeats: int) -> dict[str, Any]:
         for page in pages:
             path = page["path"]
             content = json.dumps(trees[path].to_plotly_json(), default=str, ensure_ascii=False).encode()
-            shell, compressed = _served_bytes(client, path)
+            charts = b'"type": "Graph"' in content  # dcc.Graph then loads plotly.js
+            shell, compressed = _served_bytes(client, path, [serving.PLOTLY_JS] if charts else [])
             body = len(gzip.compress(content, 6)) if compressed else len(content)
             walls = sorted(times[path])
             out["pages"][path] = {

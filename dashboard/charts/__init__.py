@@ -9,9 +9,11 @@ KPI tiles that open rows declare ``DRILLS = (Drill(...), ...)`` in their page's 
 
 from __future__ import annotations
 
+import contextvars
 import importlib
 import pkgutil
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -27,6 +29,7 @@ from dashboard.state import ViewState
 from warehouse.sql import Filters
 
 Rows = Callable[[Filters, ViewState, Any], sa.Select]
+CARD_THREADS = 2  # charts of a page drawn at once (dashboard.charts.cards)
 DIMS = (None, "town", "area", "period", "category", "channel", "stage")
 
 
@@ -100,8 +103,16 @@ def drills() -> dict[str, Drill]:
 
 
 def cards(ctx: PageContext, page: str, **col: Any) -> list[dbc.Col]:
-    """The page's charts as columns of one row (Bootstrap wraps them), in their order."""
-    return [dbc.Col(chart.card(ctx), xs=12, xl=chart.width, **col) for chart in charts(page)]
+    """The page's charts as columns of one row (Bootstrap wraps them), in their order.
+
+    Drawn by two threads: one chart's query runs in DuckDB (which releases the GIL) while another's figure is
+    built in Python. Each thread runs in a copy of the request's context (flask's request and Dash's callback
+    context are context variables)."""
+    specs = charts(page)
+    contexts = [contextvars.copy_context() for _ in specs]  # copied here, in the request's thread
+    with ThreadPoolExecutor(max_workers=CARD_THREADS) as pool:
+        drawn = list(pool.map(lambda run, chart: run.run(chart.card, ctx), contexts, specs))
+    return [dbc.Col(card, xs=12, xl=chart.width, **col) for chart, card in zip(specs, drawn, strict=True)]
 
 
 def drill_folders() -> dict[str, str]:

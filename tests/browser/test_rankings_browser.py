@@ -125,7 +125,8 @@ def test_rank002_explain_drawer_adds_up(dash_duo: Any, browser_warehouse: Path, 
     badge.click()
     _wait(lambda: _drawer_open(dash_duo))
     _wait(lambda: len(dash_duo.driver.find_elements(By.CSS_SELECTOR, ".rk-rows-grid .ag-row")) >= 2)
-    assert "第一名得分" in dash_duo.find_element("#rk-ex").text
+    # the grid's rows can be in before the drawer has finished opening (its text reads '' while it slides in)
+    _wait(lambda: "第一名得分" in dash_duo.find_element("#rk-ex").text)
     _close_drawer(dash_duo)
     assert console_errors(dash_duo) == []
 
