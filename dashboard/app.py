@@ -8,6 +8,7 @@ Dash pages, binding the services into its layout and callbacks, and puts the she
 
 from __future__ import annotations
 
+import copy
 import functools
 import importlib
 import json
@@ -100,11 +101,31 @@ def layout_ids(node: Any, found: set[str] | None = None) -> set[str]:
     return found
 
 
+def id_components(node: Any, found: list[Component] | None = None) -> list[Component]:
+    """Every component of a layout that has an id, as a copy holding only its id (its type kept): all that the
+    browser's callback check reads of the validation layout."""
+    found = [] if found is None else found
+    if isinstance(node, list | tuple):
+        for child in node:
+            id_components(child, found)
+    elif isinstance(node, Component):
+        if getattr(node, "id", None) is not None:
+            bare = copy.copy(node)
+            for prop in [name for name in vars(bare) if not name.startswith("_") and name != "id"]:
+                delattr(bare, prop)
+            found.append(bare)
+        for prop in ("children", "body"):
+            id_components(getattr(node, prop, None), found)
+    return found
+
+
 def complete_validation_layout(app: dash.Dash) -> None:
     """Without ``suppress_callback_exceptions`` the browser checks every callback id against the validation
     layout, which Dash pages builds at the first request from each page's default view and the shell. A page
     with nothing to show (an empty or missing warehouse) lacks its controls there, so each page's skeleton
-    (and the shell callbacks' own) is added for the ids that are missing: a wrong id still fails loudly."""
+    (and the shell callbacks' own) is added for the ids that are missing: a wrong id still fails loudly. Every
+    page's HTML carries the validation layout, so it is cut to its components with ids, each with its id alone
+    (``id_components``: 526 → 40 kB of HTML)."""
     skeletons = [m.PAGE.skeleton() for m in page_modules() if m.PAGE.skeleton] + [callbacks.skeleton()]
     done: list[bool] = []
 
@@ -114,7 +135,7 @@ def complete_validation_layout(app: dash.Dash) -> None:
             return
         have = layout_ids(app.validation_layout)
         missing = [part for part in skeletons if not layout_ids(part) <= have]
-        app.validation_layout = html.Div([app.validation_layout, *missing])
+        app.validation_layout = html.Div(id_components([app.validation_layout, *missing]))
         done.append(True)
 
 

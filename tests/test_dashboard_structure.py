@@ -189,3 +189,26 @@ def test_dstr007_every_callback_id_is_in_the_validation_layout(
             elif cid not in strings:
                 missing.append(cid)
     assert missing == []
+
+
+def test_dstr008_every_page_carries_the_validation_layout_as_bare_ids(small_warehouse: Path) -> None:
+    """The validation layout travels in every page's HTML: each component with an id, of its own type, holding
+    its id alone — every id of the pages and the shell, none of their figures, rows or texts."""
+    import re
+
+    from dash import html
+
+    app = create_app(small_warehouse, warm=False)
+    page = app.server.test_client().get("/violations").get_data(as_text=True)
+    config = json.loads(re.search(r'<script id="_dash-config" type="application/json">(.*?)</script>', page,
+                                  re.S).group(1))
+    components = config["validation_layout"]["props"]["children"]
+    assert all(set(c["props"]) == {"id"} for c in components)
+    got = {json.dumps(c["props"]["id"], sort_keys=True) if isinstance(c["props"]["id"], dict) else c["props"]["id"]
+           for c in components}
+    with app.server.test_request_context("/"):
+        views = [p["layout"]() for p in dash.page_registry.values()] + [app.layout()]
+    assert layout_ids(html.Div(views)) <= got
+    kinds = {c["props"]["id"]: c["type"] for c in components if isinstance(c["props"]["id"], str)}
+    assert (kinds["rk-bump-graph"], kinds["_pages_content"], kinds["gen-store"]) == ("Graph", "Div", "Store")
+    assert len(page) < 100_000  # 526 kB when the layout went whole
