@@ -314,6 +314,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     try:
+        from dashboard import serving
         from dashboard.app import create_app
     except ImportError:
         print("the dashboard is not part of this build yet; `kpi report --year 2022` prints the figures")
@@ -334,6 +335,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = create_app(warehouse, app_db=getattr(args, "app_db", None), host=args.host,
                      open_access=getattr(args, "open", False))
     print(f"serving {warehouse} at http://{args.host}:{args.port}/", flush=True)
+    serving.settle_heap()
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0
 

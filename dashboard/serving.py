@@ -23,6 +23,7 @@ malformed callback requests with 400 is ``dashboard.callback_guard``.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -80,6 +81,18 @@ class AssetCache:
             self._items[key] = value
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
+
+
+def settle_heap() -> None:
+    """Freeze every object alive now (the modules, the app, its layout) out of the garbage collector's sight.
+
+    Call once in a serving process, after its app is built. A full collection walked the 200,000 objects the imports
+    and the app had made, 0.1 s at a time in the middle of a page (two per 30 renders at 5 M cases); frozen, it
+    walks only what the pages create. Not for a process that builds many apps (the tests): frozen objects are
+    never collected.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def versioned(request: flask.Request) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 
+from dashboard import serving
 from dashboard.app import create_app
 from warehouse import store
 
@@ -21,3 +22,4 @@ app = create_app(
     open_access=os.environ.get("KPI_OPEN") == "1",
 )
 server = app.server
+serving.settle_heap()  # one app per worker process, built once

@@ -121,10 +121,15 @@ def test_dstr004_no_global_service_locator() -> None:
 def test_dstr005_wsgi_entry_serves_the_warehouse_named_by_kpi_warehouse(
     small_warehouse: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from dashboard import serving
+
+    settled: list[bool] = []  # each worker freezes its heap once its app is built (not this test process's, though)
+    monkeypatch.setattr(serving, "settle_heap", lambda: settled.append(True))
     monkeypatch.setenv("KPI_WAREHOUSE", str(small_warehouse))
     monkeypatch.setenv("KPI_HOST", "127.0.0.1")  # bound to loopback, no users: open (docs/SECURITY.md)
     sys.modules.pop("dashboard.wsgi", None)
     wsgi = importlib.import_module("dashboard.wsgi")
+    assert settled == [True]
     try:
         client = wsgi.server.test_client()
         assert client.get("/").status_code == 200

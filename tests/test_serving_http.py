@@ -101,6 +101,18 @@ def test_shttp013_plotly_js_is_the_partial_bundle(app: dash.Dash) -> None:
         assert serving.cache_key(flask.request) == serving.PLOTLY_JS + "?"  # kept compressed in the worker
 
 
+def test_shttp014_a_server_freezes_its_heap_once_built() -> None:
+    """settle_heap leaves the objects alive at that point to no collection (in a child: never in the tests' own)."""
+    import subprocess
+    import sys
+
+    code = ("import gc; from dashboard import serving; before = gc.get_freeze_count(); serving.settle_heap(); "
+            "print(before, gc.get_freeze_count())")
+    before, after = map(int, subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                            check=True).stdout.split())
+    assert before == 0 and after > 10_000
+
+
 def test_shttp004_security_headers_on_every_response(app: dash.Dash) -> None:
     client = app.server.test_client()
     for url in ("/", "/violations", "/report?year=2022", "/no-such-page", "/health", "/api/report/2022",

@@ -24,8 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # The server alone, as `kpi serve` runs it but without warming the pages' caches in the background (so that the
 # first visit of a page renders it with a cold query cache).
-SERVE = ("import sys; from dashboard.app import create_app; "
-         "create_app(sys.argv[1], warm=False).run(host='127.0.0.1', port=int(sys.argv[2]), debug=False)")
+SERVE = ("import sys; from dashboard import serving; from dashboard.app import create_app; "
+         "app = create_app(sys.argv[1], warm=False); serving.settle_heap(); "
+         "app.run(host='127.0.0.1', port=int(sys.argv[2]), debug=False)")
 
 # True once the page's content is in and every chart of it has drawn its SVG.
 READY_JS = """
