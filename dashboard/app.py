@@ -125,7 +125,7 @@ def complete_validation_layout(app: dash.Dash) -> None:
     with nothing to show (an empty or missing warehouse) lacks its controls there, so each page's skeleton
     (and the shell callbacks' own) is added for the ids that are missing: a wrong id still fails loudly. Every
     page's HTML carries the validation layout, so it is cut to its components with ids, each with its id alone
-    (``id_components``: 526 → 40 kB of HTML)."""
+    (``id_components``: 526 → 63 kB of HTML)."""
     skeletons = [m.PAGE.skeleton() for m in page_modules() if m.PAGE.skeleton] + [callbacks.skeleton()]
     done: list[bool] = []
 

@@ -142,7 +142,6 @@ def install(app: dash.Dash) -> None:
         response.add_etag()
         return response.make_conditional(flask.request)
 
-
     @server.after_request
     def _headers(response: flask.Response) -> flask.Response:
         request = flask.request
