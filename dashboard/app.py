@@ -15,6 +15,7 @@ import json
 import pkgutil
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -86,37 +87,31 @@ def register_pages(app: dash.Dash, services: Services) -> dict[str, str]:
     return owners
 
 
-def layout_ids(node: Any, found: set[str] | None = None) -> set[str]:
-    """The ids in a layout (pattern-matching ids as sorted JSON)."""
-    found = set() if found is None else found
+def with_ids(node: Any) -> Iterator[Component]:
+    """The components of a layout that have an id, in document order (through ``children`` and ``body``)."""
     if isinstance(node, list | tuple):
         for child in node:
-            layout_ids(child, found)
-    elif isinstance(node, Component):
-        node_id = getattr(node, "id", None)
-        if node_id is not None:
-            found.add(node_id if isinstance(node_id, str) else json.dumps(node_id, sort_keys=True))
-        for prop in ("children", "body"):
-            layout_ids(getattr(node, prop, None), found)
-    return found
-
-
-def id_components(node: Any, found: list[Component] | None = None) -> list[Component]:
-    """Every component of a layout that has an id, as a copy holding only its id (its type kept): all that the
-    browser's callback check reads of the validation layout."""
-    found = [] if found is None else found
-    if isinstance(node, list | tuple):
-        for child in node:
-            id_components(child, found)
+            yield from with_ids(child)
     elif isinstance(node, Component):
         if getattr(node, "id", None) is not None:
-            bare = copy.copy(node)
-            for prop in [name for name in vars(bare) if not name.startswith("_") and name != "id"]:
-                delattr(bare, prop)
-            found.append(bare)
+            yield node
         for prop in ("children", "body"):
-            id_components(getattr(node, prop, None), found)
-    return found
+            yield from with_ids(getattr(node, prop, None))
+
+
+def layout_ids(node: Any) -> set[str]:
+    """The ids in a layout (pattern-matching ids as sorted JSON)."""
+    return {c.id if isinstance(c.id, str) else json.dumps(c.id, sort_keys=True) for c in with_ids(node)}
+
+
+def id_components(node: Any) -> list[Component]:
+    """Every component of a layout that has an id, as a copy holding only its id (its type kept): all that the
+    browser's callback check reads of the validation layout."""
+    bare = [copy.copy(c) for c in with_ids(node)]
+    for c in bare:
+        for prop in [name for name in vars(c) if not name.startswith("_") and name != "id"]:
+            delattr(c, prop)
+    return bare
 
 
 def complete_validation_layout(app: dash.Dash) -> None:

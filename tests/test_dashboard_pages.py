@@ -12,7 +12,7 @@ import pytest
 from dash import dcc
 
 from dashboard import drill, freshness
-from dashboard.app import create_app
+from dashboard.app import create_app, with_ids
 from dashboard.data import Warehouse
 from dashboard.state import ViewState
 from tests.dashboard_data import (
@@ -242,17 +242,7 @@ def test_dpage009_charts_drawn_two_at_a_time_match_one_by_one(small_warehouse: P
             out = page["layout"](start="2022-01-01", end="2023-06-30")
         texts[threads] = _text(out)
         if threads == 2:
-            walk_ids(out, lambda i: cards.append(i["key"]) if isinstance(i, dict) and i["type"] == "rows-btn" else 0)
+            cards = [c.id["key"] for c in with_ids(out) if isinstance(c.id, dict) and c.id["type"] == "rows-btn"]
     assert texts[2] == texts[1]
     assert cards == [pattern_id("rows-btn", key=c.key)["key"] for c in charts.charts("violations")]  # in order
     assert seen == ["yes", "yes"]
-
-
-def walk_ids(node: Any, visit: Any) -> None:
-    """``visit`` every component id under ``node``, in document order."""
-    if getattr(node, "id", None) is not None:
-        visit(node.id)
-    children = getattr(node, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and hasattr(child, "to_plotly_json"):
-            walk_ids(child, visit)
